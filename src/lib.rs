@@ -1,0 +1,1 @@
+//! iamz: proofs about AWS access policies.
