@@ -2,4 +2,8 @@
 //!
 //! See `docs/architecture.md` for the map of modules.
 
+pub mod eval;
 pub mod policy;
+pub mod request;
+pub mod semantics;
+pub mod values;

@@ -13,3 +13,4 @@ pub use ast::*;
 pub use diagnostics::{Diagnostic, PolicyError, SourceLocation};
 pub use kind::PolicyKind;
 pub use parse::{parse_policy, ParsedPolicy};
+pub use pattern::{ActionPattern, ResourcePattern};

@@ -1,0 +1,160 @@
+//! The concrete interpretation of the shared semantics: truth values are
+//! `bool`, atoms are decided on a concrete request. Trusts the value parsers
+//! in `values/` and the compiled patterns of `policy/`.
+
+use crate::policy::pattern::{ArnPattern, Glob, WildcardRule};
+use crate::policy::template::ResolvedPiece;
+use crate::policy::{
+    ActionPattern, Comparison, ConditionValue, Ordering, PrincipalEntry, ResourcePattern,
+};
+use crate::request::ConcreteRequest;
+use crate::semantics::{Interpretation, PrincipalMatchStrength, Quantifier};
+use crate::values::{parse_date, parse_ip_address, parse_ip_range, Decimal};
+
+/// Decides atoms on one concrete request.
+pub struct ConcreteInterpretation<'r> {
+    pub request: &'r ConcreteRequest,
+}
+
+impl<'r> ConcreteInterpretation<'r> {
+    pub fn new(request: &'r ConcreteRequest) -> Self {
+        ConcreteInterpretation { request }
+    }
+
+    fn lookup(&self) -> impl Fn(&str) -> Option<&'r str> + '_ {
+        let context = &self.request.context;
+        move |key: &str| context.first_value(key)
+    }
+}
+
+fn ordering_holds(ordering: Ordering, comparison: std::cmp::Ordering) -> bool {
+    use std::cmp::Ordering as C;
+    match ordering {
+        Ordering::Equal => comparison == C::Equal,
+        Ordering::LessThan => comparison == C::Less,
+        Ordering::LessThanOrEqual => comparison != C::Greater,
+        Ordering::GreaterThan => comparison == C::Greater,
+        Ordering::GreaterThanOrEqual => comparison != C::Less,
+    }
+}
+
+impl Interpretation for ConcreteInterpretation<'_> {
+    type Bool = bool;
+    type KeyValue = str;
+
+    fn constant(&self, value: bool) -> bool {
+        value
+    }
+    fn not(&self, value: bool) -> bool {
+        !value
+    }
+    fn and2(&self, left: bool, right: bool) -> bool {
+        left && right
+    }
+    fn or2(&self, left: bool, right: bool) -> bool {
+        left || right
+    }
+    fn if_then_else(&self, condition: bool, then: bool, otherwise: bool) -> bool {
+        if condition {
+            then
+        } else {
+            otherwise
+        }
+    }
+    fn all_of<T>(&self, items: &[T], mut test: impl FnMut(&T) -> bool) -> bool {
+        items.iter().all(|item| test(item))
+    }
+    fn any_of<T>(&self, items: &[T], mut test: impl FnMut(&T) -> bool) -> bool {
+        items.iter().any(|item| test(item))
+    }
+
+    fn action_matches(&self, pattern: &ActionPattern) -> bool {
+        pattern.matches(&self.request.action_lowercase)
+    }
+
+    fn resource_matches(&self, pattern: &ResourcePattern) -> bool {
+        match &pattern.constant_glob {
+            Some(glob) => glob.matches(&self.request.resource),
+            None => {
+                let lookup = self.lookup();
+                match pattern.template.resolve(&lookup) {
+                    Some(pieces) => Glob::from_pieces(&pieces, WildcardRule::ArnSegments)
+                        .matches(&self.request.resource),
+                    None => false,
+                }
+            }
+        }
+    }
+
+    fn principal_matches(&self, entry: &PrincipalEntry, strength: PrincipalMatchStrength) -> bool {
+        self.request
+            .principal
+            .match_strength(entry)
+            .is_some_and(|matched| matched >= strength)
+    }
+
+    fn key_present(&self, key: &str) -> bool {
+        self.request
+            .context
+            .get(key)
+            .is_some_and(|entry| !entry.values.is_empty())
+    }
+
+    fn for_key_values(
+        &self,
+        key: &str,
+        quantifier: Quantifier,
+        test: &mut dyn FnMut(&str) -> bool,
+    ) -> bool {
+        let values = self
+            .request
+            .context
+            .get(key)
+            .map(|entry| entry.values.as_slice())
+            .unwrap_or(&[]);
+        match quantifier {
+            Quantifier::All => values.iter().all(|value| test(value)),
+            Quantifier::Any => values.iter().any(|value| test(value)),
+        }
+    }
+
+    fn compare(&self, comparison: Comparison, value: &str, policy_value: &ConditionValue) -> bool {
+        let lookup = self.lookup();
+        let Some(pieces) = policy_value.template.resolve(&lookup) else {
+            return false;
+        };
+        let literal = || -> String {
+            pieces
+                .iter()
+                .map(|piece| match piece {
+                    ResolvedPiece::PolicyText(text) => *text,
+                    ResolvedPiece::Literal(text) => text.as_ref(),
+                })
+                .collect()
+        };
+        match comparison {
+            Comparison::StringEquals => value == literal(),
+            Comparison::StringEqualsIgnoreCase => value.to_lowercase() == literal().to_lowercase(),
+            Comparison::StringLike => {
+                Glob::from_pieces(&pieces, WildcardRule::Plain).matches(value)
+            }
+            Comparison::ArnLike => ArnPattern::compile(&pieces).matches(value),
+            Comparison::Numeric(ordering) => {
+                match (Decimal::parse(value), Decimal::parse(&literal())) {
+                    (Some(left), Some(right)) => ordering_holds(ordering, left.cmp(&right)),
+                    _ => false,
+                }
+            }
+            Comparison::Date(ordering) => match (parse_date(value), parse_date(&literal())) {
+                (Some(left), Some(right)) => ordering_holds(ordering, left.cmp(&right)),
+                _ => false,
+            },
+            Comparison::Bool => value.eq_ignore_ascii_case(&literal()),
+            Comparison::BinaryEquals => value == literal(),
+            Comparison::IpInRange => match (parse_ip_address(value), parse_ip_range(&literal())) {
+                (Some(address), Some(range)) => range.contains(address),
+                _ => false,
+            },
+        }
+    }
+}

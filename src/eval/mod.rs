@@ -1,0 +1,183 @@
+//! The reference evaluator: the shared semantics under the concrete
+//! interpretation, deciding one request and saying why.
+
+pub mod interpretation;
+
+pub use interpretation::ConcreteInterpretation;
+
+use crate::policy::Effect;
+use crate::request::ConcreteRequest;
+use crate::semantics::statement::statement_applies;
+use crate::semantics::{decide, Layer, LayerRole, PrincipalMatchStrength, RequestFacts};
+use serde::Serialize;
+
+/// The three outcomes of AWS authorization.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum Decision {
+    Allow,
+    ExplicitDeny,
+    ImplicitDeny,
+}
+
+impl Decision {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Decision::Allow => "Allow",
+            Decision::ExplicitDeny => "ExplicitDeny",
+            Decision::ImplicitDeny => "ImplicitDeny",
+        }
+    }
+}
+
+impl std::fmt::Display for Decision {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.write_str(self.as_str())
+    }
+}
+
+/// A statement named in an explanation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StatementReference {
+    /// The layer (`identity`, `scp:ou-prod`, `resource`, …).
+    pub layer: String,
+    /// The policy's name.
+    pub policy: String,
+    /// The Sid, or `#index` when it has none.
+    pub statement: String,
+}
+
+/// Why the decision came out as it did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
+pub struct Explanation {
+    /// For an explicit deny: the applicable Deny statements. For an allow:
+    /// the Allow statements of the granting layers that apply.
+    pub deciding_statements: Vec<StatementReference>,
+    /// For an implicit deny: each layer that had to allow and did not
+    /// (bounding layers by name; `identity` when no granting policy allowed).
+    pub missing_allows: Vec<String>,
+}
+
+/// A decision with its explanation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EvaluatedDecision {
+    pub decision: Decision,
+    pub explanation: Explanation,
+}
+
+/// Decides a request (no explanation): the fast path.
+pub fn decide_request(
+    layers: &[Layer<'_>],
+    facts: &RequestFacts<bool>,
+    request: &ConcreteRequest,
+) -> Decision {
+    let interpretation = ConcreteInterpretation::new(request);
+    let terms = decide(&interpretation, layers, facts);
+    if terms.explicit_deny {
+        Decision::ExplicitDeny
+    } else if terms.allowed {
+        Decision::Allow
+    } else {
+        Decision::ImplicitDeny
+    }
+}
+
+/// Decides a request and explains the decision.
+pub fn evaluate(
+    layers: &[Layer<'_>],
+    facts: &RequestFacts<bool>,
+    request: &ConcreteRequest,
+) -> EvaluatedDecision {
+    let interpretation = ConcreteInterpretation::new(request);
+    let terms = decide(&interpretation, layers, facts);
+    let statements_of = |effect: Effect, roles: Option<&[LayerRole]>| {
+        let mut found = Vec::new();
+        for (layer, outcome) in layers.iter().zip(&terms.layer_outcomes) {
+            if !outcome.applies || roles.is_some_and(|roles| !roles.contains(&layer.role)) {
+                continue;
+            }
+            for policy in &layer.policies {
+                for statement in &policy.statements {
+                    if statement.effect == effect
+                        && statement_applies(
+                            &interpretation,
+                            statement,
+                            PrincipalMatchStrength::Delegation,
+                        )
+                    {
+                        found.push(StatementReference {
+                            layer: layer.name.clone(),
+                            policy: policy.name.clone(),
+                            statement: statement.label(),
+                        });
+                    }
+                }
+            }
+        }
+        found
+    };
+    if terms.explicit_deny {
+        return EvaluatedDecision {
+            decision: Decision::ExplicitDeny,
+            explanation: Explanation {
+                deciding_statements: statements_of(Effect::Deny, None),
+                missing_allows: Vec::new(),
+            },
+        };
+    }
+    if terms.allowed {
+        return EvaluatedDecision {
+            decision: Decision::Allow,
+            explanation: Explanation {
+                deciding_statements: statements_of(
+                    Effect::Allow,
+                    Some(&[LayerRole::Identity, LayerRole::ResourcePolicy]),
+                ),
+                missing_allows: Vec::new(),
+            },
+        };
+    }
+    let mut missing_allows = Vec::new();
+    let mut any_grant = facts.is_account_root;
+    for (layer, outcome) in layers.iter().zip(&terms.layer_outcomes) {
+        if !outcome.applies {
+            continue;
+        }
+        let bounding = match layer.role {
+            LayerRole::Identity => {
+                any_grant |= outcome.allows;
+                false
+            }
+            LayerRole::ResourcePolicy => {
+                any_grant |= outcome.grants;
+                facts.resource_policy_required || !facts.same_account || !facts.has_identity_side
+            }
+            _ => true,
+        };
+        if bounding && !outcome.allows && !missing_allows.contains(&layer.name) {
+            missing_allows.push(layer.name.clone());
+        }
+    }
+    let has_resource_policy = layers
+        .iter()
+        .any(|layer| layer.role == LayerRole::ResourcePolicy);
+    if !any_grant {
+        missing_allows.push(
+            if facts.has_identity_side {
+                "identity"
+            } else {
+                "resource"
+            }
+            .to_string(),
+        );
+    } else if !facts.same_account && facts.has_identity_side && !has_resource_policy {
+        missing_allows.push("resource".to_string());
+    }
+    missing_allows.dedup();
+    EvaluatedDecision {
+        decision: Decision::ImplicitDeny,
+        explanation: Explanation {
+            deciding_statements: Vec::new(),
+            missing_allows,
+        },
+    }
+}
