@@ -93,6 +93,10 @@ impl Interpretation for ConcreteInterpretation<'_> {
             .is_some_and(|matched| matched >= strength)
     }
 
+    fn principal_excluded(&self, entries: &[PrincipalEntry]) -> bool {
+        self.request.principal.excluded_by(entries)
+    }
+
     fn key_present(&self, key: &str) -> bool {
         self.request
             .context

@@ -70,6 +70,9 @@ pub struct RequestPrincipal {
     /// The role is a service-linked role (`role/aws-service-role/…`): SCPs
     /// and RCPs do not restrict it.
     pub is_service_linked_role: bool,
+    /// The principal has a permissions boundary (NotPrincipal never
+    /// excludes such a principal).
+    pub has_permissions_boundary: bool,
 }
 
 /// Why a principal could not be understood.
@@ -97,6 +100,7 @@ impl RequestPrincipal {
             session_arn: None,
             name: None,
             is_service_linked_role: false,
+            has_permissions_boundary: false,
         };
         if text == "anonymous" {
             return Ok(plain(PrincipalKind::Anonymous, None));
@@ -181,7 +185,9 @@ impl RequestPrincipal {
         use PrincipalMatchStrength as S;
         let kind = self.kind;
         match entry {
-            PrincipalEntry::Everyone => Some(S::Grant),
+            // Not limited by a boundary or session policy in one account:
+            // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html
+            PrincipalEntry::Everyone => Some(S::Exact),
             PrincipalEntry::Account(account) => {
                 if !kind.has_identity_side() || self.account.as_deref() != Some(account.as_str()) {
                     None
@@ -213,6 +219,57 @@ impl RequestPrincipal {
                 && self.text == *provider)
                 .then_some(S::Grant),
             PrincipalEntry::CanonicalUser(_) => None,
+        }
+    }
+}
+
+impl RequestPrincipal {
+    /// NotPrincipal exclusion: every ARN of the principal's chain is listed
+    /// and the principal has no permissions boundary.
+    pub fn excluded_by(&self, entries: &[PrincipalEntry]) -> bool {
+        if entries.contains(&PrincipalEntry::Everyone) {
+            return true;
+        }
+        if self.has_permissions_boundary {
+            return false;
+        }
+        let account_listed = || {
+            self.account
+                .as_ref()
+                .is_some_and(|account| entries.contains(&PrincipalEntry::Account(account.clone())))
+        };
+        let listed = |wanted: &dyn Fn(&PrincipalEntry) -> bool| entries.iter().any(wanted);
+        match self.kind {
+            PrincipalKind::AccountRoot => account_listed(),
+            PrincipalKind::IamUser => {
+                account_listed()
+                    && listed(
+                        &|entry| matches!(entry, PrincipalEntry::IamUser { arn, .. } if *arn == self.text),
+                    )
+            }
+            PrincipalKind::FederatedUser => {
+                account_listed()
+                    && listed(
+                        &|entry| matches!(entry, PrincipalEntry::FederatedUser { arn, .. } if *arn == self.text),
+                    )
+            }
+            PrincipalKind::RoleSession => {
+                let role_listed = listed(
+                    &|entry| matches!(entry, PrincipalEntry::Role { arn, .. } if Some(arn.as_str()) == self.role_arn.as_deref()),
+                );
+                let session_listed = match &self.session_arn {
+                    Some(session) => listed(
+                        &|entry| matches!(entry, PrincipalEntry::RoleSession { arn, .. } if arn == session),
+                    ),
+                    None => true,
+                };
+                account_listed() && role_listed && session_listed
+            }
+            PrincipalKind::Service
+            | PrincipalKind::FederatedProvider
+            | PrincipalKind::Anonymous => entries
+                .iter()
+                .any(|entry| self.match_strength(entry).is_some()),
         }
     }
 }

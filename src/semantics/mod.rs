@@ -82,6 +82,12 @@ pub trait Interpretation {
         strength: PrincipalMatchStrength,
     ) -> Self::Bool;
 
+    /// NotPrincipal: the principal is excluded by the list only when every
+    /// ARN of its chain is listed (its account, and its user; or its role and
+    /// its session) and it has no permissions boundary; `*` excludes everyone.
+    /// Source: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notprincipal.html
+    fn principal_excluded(&self, entries: &[PrincipalEntry]) -> Self::Bool;
+
     /// The key is present in the request context (key in lower case).
     fn key_present(&self, key: &str) -> Self::Bool;
     /// Quantifies `test` over the values of a key; over no values `All` is

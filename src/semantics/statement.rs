@@ -46,8 +46,8 @@ pub fn resource_clause_matches<I: Interpretation>(
 
 /// The statement's Principal/NotPrincipal covers the requester with at least
 /// `strength`. A statement without either (identity-side policies) covers
-/// everyone. NotPrincipal covers whoever matches none of its entries (at any
-/// strength), and then only as a plain grant.
+/// everyone. NotPrincipal covers whoever it does not exclude, and then only
+/// as a plain grant.
 pub fn principal_clause_matches<I: Interpretation>(
     interpretation: &I,
     clause: Option<&PrincipalClause>,
@@ -59,10 +59,7 @@ pub fn principal_clause_matches<I: Interpretation>(
             if strength == PrincipalMatchStrength::Exact {
                 return interpretation.constant(false);
             }
-            let named = interpretation.any_of(&clause.entries, |entry| {
-                interpretation.principal_matches(entry, PrincipalMatchStrength::Delegation)
-            });
-            interpretation.not(named)
+            interpretation.not(interpretation.principal_excluded(&clause.entries))
         }
         Some(clause) => interpretation.any_of(&clause.entries, |entry| {
             interpretation.principal_matches(entry, strength)
