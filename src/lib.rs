@@ -2,8 +2,13 @@
 //!
 //! See `docs/architecture.md` for the map of modules.
 
+pub mod cli;
 pub mod eval;
+pub mod org;
 pub mod policy;
+pub mod report;
 pub mod request;
+pub mod scenario;
 pub mod semantics;
+pub mod source;
 pub mod values;

@@ -1,1 +1,5 @@
-fn main() {}
+//! The `iamz` binary: everything lives in the library; see `cli/`.
+
+fn main() -> std::process::ExitCode {
+    iamz::cli::main_entry()
+}

@@ -1,0 +1,82 @@
+//! The command line: argument parsing (clap) and dispatch to the library.
+//! Each subcommand lives in its own module and only reads arguments, calls
+//! the library and renders; no policy logic lives here.
+
+pub mod demo;
+pub mod eval;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use std::io::Write;
+use std::process::ExitCode;
+
+/// Exit codes, documented in docs/cli.md.
+pub mod exit {
+    /// The property holds / the command succeeded.
+    pub const HOLDS: u8 = 0;
+    /// The property is violated (a counterexample is shown).
+    pub const VIOLATED: u8 = 1;
+    /// Bad input: unreadable file, invalid JSON or policy, bad arguments.
+    pub const BAD_INPUT: u8 = 2;
+    /// Inconclusive (solver unknown or timeout) or internal error.
+    pub const INCONCLUSIVE: u8 = 3;
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum OutputFormat {
+    #[default]
+    Text,
+    Json,
+}
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "iamz",
+    version,
+    about = "Proves things about AWS access policies with the z3 SMT solver"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Decide concrete requests against a scenario, with explanations.
+    Eval(eval::EvalArguments),
+    /// Run the bundled examples end to end.
+    Demo(demo::DemoArguments),
+}
+
+/// Parses the process arguments and runs the command.
+pub fn main_entry() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            let _ = error.print();
+            return ExitCode::from(if error.use_stderr() {
+                exit::BAD_INPUT
+            } else {
+                exit::HOLDS
+            });
+        }
+    };
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let code = run(cli.command, &mut out);
+    let _ = out.flush();
+    ExitCode::from(code)
+}
+
+/// Runs one command, writing its output to `out`; returns the exit code.
+pub fn run(command: Command, out: &mut dyn Write) -> u8 {
+    match command {
+        Command::Eval(arguments) => eval::run(&arguments, out),
+        Command::Demo(arguments) => demo::run(&arguments, out),
+    }
+}
+
+/// Reports a bad-input error on standard error and returns exit code 2.
+pub fn bad_input(error: &dyn std::fmt::Display) -> u8 {
+    eprintln!("error: {error}");
+    exit::BAD_INPUT
+}

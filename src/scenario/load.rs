@@ -1,0 +1,356 @@
+//! Reading a scenario file: the principal and its policies, the resource and
+//! its policy, the VPC endpoint policy, the organization, and the request.
+
+use super::policy_reference::load_policy_reference;
+use super::ResourceKind;
+use crate::org::Organization;
+use crate::policy::json::{JsonNode, JsonValue};
+use crate::policy::{Diagnostic, PolicyDocument, PolicyKind};
+use crate::source::{join_path, member, InputError, JsonSource};
+use indexmap::IndexMap;
+use std::path::Path;
+use std::sync::Arc;
+
+/// A request, fully or partly given. `None` (or `"*"` in the file) leaves a
+/// field open: symbolic in a proof, an error for `eval`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RequestSpec {
+    pub principal: Option<String>,
+    pub action: Option<String>,
+    pub resource: Option<String>,
+    pub resource_account: Option<String>,
+    /// Context keys as given: name, values, given as a list.
+    pub context: Vec<(String, Vec<String>, bool)>,
+    /// An identifier echoed in JSON Lines output.
+    pub id: Option<String>,
+}
+
+impl RequestSpec {
+    /// This spec with the fields of `other` laid over it (context keys merged,
+    /// `other` winning).
+    pub fn overlaid_with(&self, other: &RequestSpec) -> RequestSpec {
+        let mut context = self.context.clone();
+        for entry in &other.context {
+            context.retain(|(key, _, _)| !key.eq_ignore_ascii_case(&entry.0));
+            context.push(entry.clone());
+        }
+        RequestSpec {
+            principal: other.principal.clone().or_else(|| self.principal.clone()),
+            action: other.action.clone().or_else(|| self.action.clone()),
+            resource: other.resource.clone().or_else(|| self.resource.clone()),
+            resource_account: other
+                .resource_account
+                .clone()
+                .or_else(|| self.resource_account.clone()),
+            context,
+            id: other.id.clone().or_else(|| self.id.clone()),
+        }
+    }
+
+    /// Reads a request object (`{"principal", "action", "resource",
+    /// "resource_account", "context", "id"}`).
+    pub fn from_node(
+        source: &JsonSource,
+        node: &JsonNode,
+        path: &str,
+    ) -> Result<RequestSpec, InputError> {
+        let members = source.object(
+            node,
+            path,
+            &[
+                "id",
+                "principal",
+                "action",
+                "resource",
+                "resource_account",
+                "context",
+            ],
+        )?;
+        let open_string = |key: &str| -> Result<Option<String>, InputError> {
+            match member(members, key) {
+                None => Ok(None),
+                Some(value) => {
+                    let text = source.scalar_text(value, &join_path(path, key))?;
+                    Ok((text != "*").then_some(text))
+                }
+            }
+        };
+        let mut context = Vec::new();
+        if let Some(context_node) = member(members, "context") {
+            let context_path = join_path(path, "context");
+            for (key, value) in source.object(context_node, &context_path, &[])? {
+                let key_path = join_path(&context_path, &key.text);
+                let (values, multivalued) = match &value.value {
+                    JsonValue::Array(items) => (
+                        items
+                            .iter()
+                            .enumerate()
+                            .map(|(index, item)| {
+                                source.scalar_text(item, &format!("{key_path}[{index}]"))
+                            })
+                            .collect::<Result<Vec<_>, _>>()?,
+                        true,
+                    ),
+                    _ => (vec![source.scalar_text(value, &key_path)?], false),
+                };
+                context.push((key.text.clone(), values, multivalued));
+            }
+        }
+        Ok(RequestSpec {
+            principal: open_string("principal")?,
+            action: open_string("action")?,
+            resource: open_string("resource")?,
+            resource_account: open_string("resource_account")?,
+            context,
+            id: open_string("id")?,
+        })
+    }
+}
+
+/// A loaded scenario.
+#[derive(Debug, Clone)]
+pub struct Scenario {
+    pub file: String,
+    pub organization: Option<Organization>,
+    /// The principal as written (ARN, service name, `anonymous`), if given.
+    pub principal: Option<String>,
+    /// For sessions whose role has a path: the role's IAM ARN.
+    pub role_arn: Option<String>,
+    pub identity_policies: Vec<Arc<PolicyDocument>>,
+    pub permissions_boundary: Option<Arc<PolicyDocument>>,
+    pub session_policy: Option<Arc<PolicyDocument>>,
+    pub principal_tags: IndexMap<String, String>,
+    /// Forces the service-linked-role exemption (otherwise read from the ARN).
+    pub service_linked_role: Option<bool>,
+    pub resource_kind: ResourceKind,
+    pub resource_policy: Option<Arc<PolicyDocument>>,
+    pub resource_tags: IndexMap<String, String>,
+    pub vpc_endpoint_policy: Option<Arc<PolicyDocument>>,
+    /// The request as given in the scenario (principal/resource folded in).
+    pub request: RequestSpec,
+    pub warnings: Vec<Diagnostic>,
+}
+
+impl Scenario {
+    pub fn load(path: &Path) -> Result<Scenario, InputError> {
+        let source = JsonSource::load(path)?;
+        Scenario::from_source(&source)
+    }
+
+    pub fn from_source(source: &JsonSource) -> Result<Scenario, InputError> {
+        let root = &source.root;
+        let members = source.object(
+            root,
+            "",
+            &[
+                "organization",
+                "principal",
+                "resource",
+                "vpc_endpoint_policy",
+                "request",
+                "description",
+            ],
+        )?;
+        let mut warnings = Vec::new();
+        let organization = match member(members, "organization") {
+            None => None,
+            Some(
+                node @ JsonNode {
+                    value: JsonValue::String(relative),
+                    ..
+                },
+            ) => {
+                let _ = node;
+                Some(Organization::load(
+                    &source.resolve(relative),
+                    &mut warnings,
+                )?)
+            }
+            Some(node) => Some(Organization::from_source(
+                source,
+                node,
+                "organization",
+                &mut warnings,
+            )?),
+        };
+        let mut scenario = Scenario {
+            file: source.file.clone(),
+            organization,
+            principal: None,
+            role_arn: None,
+            identity_policies: Vec::new(),
+            permissions_boundary: None,
+            session_policy: None,
+            principal_tags: IndexMap::new(),
+            service_linked_role: None,
+            resource_kind: ResourceKind::Generic,
+            resource_policy: None,
+            resource_tags: IndexMap::new(),
+            vpc_endpoint_policy: None,
+            request: RequestSpec::default(),
+            warnings: Vec::new(),
+        };
+        if let Some(principal) = member(members, "principal") {
+            scenario.read_principal(source, principal, &mut warnings)?;
+        }
+        if let Some(resource) = member(members, "resource") {
+            scenario.read_resource(source, resource, &mut warnings)?;
+        }
+        if let Some(endpoint) = member(members, "vpc_endpoint_policy") {
+            scenario.vpc_endpoint_policy = Some(load_policy_reference(
+                source,
+                endpoint,
+                "vpc_endpoint_policy",
+                PolicyKind::Endpoint,
+                "vpc-endpoint-policy",
+                &mut warnings,
+            )?);
+        }
+        if let Some(request) = member(members, "request") {
+            let given = RequestSpec::from_node(source, request, "request")?;
+            scenario.request = scenario.request.overlaid_with(&given);
+        }
+        scenario.warnings = warnings;
+        Ok(scenario)
+    }
+
+    fn read_principal(
+        &mut self,
+        source: &JsonSource,
+        node: &JsonNode,
+        warnings: &mut Vec<Diagnostic>,
+    ) -> Result<(), InputError> {
+        let path = "principal";
+        if let JsonValue::String(text) = &node.value {
+            self.principal = (text != "*").then(|| text.clone());
+            self.request.principal = self.principal.clone();
+            return Ok(());
+        }
+        let members = source.object(
+            node,
+            path,
+            &[
+                "arn",
+                "role_arn",
+                "identity_policies",
+                "permissions_boundary",
+                "session_policy",
+                "tags",
+                "service_linked_role",
+            ],
+        )?;
+        if let Some(arn) = member(members, "arn") {
+            let text = source.string(arn, "principal.arn")?;
+            self.principal = (text != "*").then(|| text.to_string());
+            self.request.principal = self.principal.clone();
+        }
+        if let Some(role_arn) = member(members, "role_arn") {
+            self.role_arn = Some(source.string(role_arn, "principal.role_arn")?.to_string());
+        }
+        if let Some(policies) = member(members, "identity_policies") {
+            let policies_path = "principal.identity_policies";
+            let items: Vec<&JsonNode> = match &policies.value {
+                JsonValue::Array(items) => items.iter().collect(),
+                _ => vec![policies],
+            };
+            for (index, item) in items.into_iter().enumerate() {
+                let item_path = format!("{policies_path}[{index}]");
+                let name = format!("identity-policy-{index}");
+                self.identity_policies.push(load_policy_reference(
+                    source,
+                    item,
+                    &item_path,
+                    PolicyKind::Identity,
+                    &name,
+                    warnings,
+                )?);
+            }
+        }
+        if let Some(boundary) = member(members, "permissions_boundary") {
+            self.permissions_boundary = Some(load_policy_reference(
+                source,
+                boundary,
+                "principal.permissions_boundary",
+                PolicyKind::Boundary,
+                "permissions-boundary",
+                warnings,
+            )?);
+        }
+        if let Some(session) = member(members, "session_policy") {
+            self.session_policy = Some(load_policy_reference(
+                source,
+                session,
+                "principal.session_policy",
+                PolicyKind::Session,
+                "session-policy",
+                warnings,
+            )?);
+        }
+        if let Some(tags) = member(members, "tags") {
+            self.principal_tags = read_tags(source, tags, "principal.tags")?;
+        }
+        if let Some(linked) = member(members, "service_linked_role") {
+            self.service_linked_role = Some(source.bool(linked, "principal.service_linked_role")?);
+        }
+        Ok(())
+    }
+
+    fn read_resource(
+        &mut self,
+        source: &JsonSource,
+        node: &JsonNode,
+        warnings: &mut Vec<Diagnostic>,
+    ) -> Result<(), InputError> {
+        let path = "resource";
+        if let JsonValue::String(text) = &node.value {
+            self.request.resource = (text != "*").then(|| text.clone());
+            return Ok(());
+        }
+        let members = source.object(node, path, &["arn", "account", "kind", "policy", "tags"])?;
+        if let Some(arn) = member(members, "arn") {
+            let text = source.string(arn, "resource.arn")?;
+            self.request.resource = (text != "*").then(|| text.to_string());
+        }
+        if let Some(account) = member(members, "account") {
+            let text = source.scalar_text(account, "resource.account")?;
+            self.request.resource_account = (text != "*").then_some(text);
+        }
+        if let Some(kind) = member(members, "kind") {
+            self.resource_kind = ResourceKind::parse(source.string(kind, "resource.kind")?);
+        }
+        if let Some(policy) = member(members, "policy") {
+            let kind = if self.resource_kind == ResourceKind::IamRole {
+                PolicyKind::Trust
+            } else {
+                PolicyKind::Resource
+            };
+            self.resource_policy = Some(load_policy_reference(
+                source,
+                policy,
+                "resource.policy",
+                kind,
+                "resource-policy",
+                warnings,
+            )?);
+        }
+        if let Some(tags) = member(members, "tags") {
+            self.resource_tags = read_tags(source, tags, "resource.tags")?;
+        }
+        Ok(())
+    }
+}
+
+fn read_tags(
+    source: &JsonSource,
+    node: &JsonNode,
+    path: &str,
+) -> Result<IndexMap<String, String>, InputError> {
+    let mut tags = IndexMap::new();
+    for (key, value) in source.object(node, path, &[])? {
+        tags.insert(
+            key.text.clone(),
+            source.scalar_text(value, &join_path(path, &key.text))?,
+        );
+    }
+    Ok(tags)
+}

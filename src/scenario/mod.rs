@@ -1,0 +1,53 @@
+//! Who asks for what, and which policies apply in which layer: the scenario
+//! file, its requests, and their resolution into the layers and facts of the
+//! shared semantics. The file format is documented in `docs/formats.md`.
+
+pub mod derived_keys;
+pub mod load;
+pub mod policy_reference;
+pub mod resolve;
+
+pub use load::{RequestSpec, Scenario};
+pub use resolve::{ResolvedRequest, ScenarioError};
+
+/// What kind of resource the request targets, where it changes the rules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum ResourceKind {
+    /// Any resource whose resource policy (if any) grants in one account.
+    #[default]
+    Generic,
+    /// A KMS key: its key policy must allow even in one account.
+    KmsKey,
+    /// An IAM role as the target of `sts:AssumeRole*`: its trust policy must
+    /// allow even in one account.
+    IamRole,
+}
+
+impl ResourceKind {
+    pub fn parse(text: &str) -> ResourceKind {
+        match text {
+            "kms-key" | "kms" => ResourceKind::KmsKey,
+            "iam-role" | "role" | "role-trust" => ResourceKind::IamRole,
+            _ => ResourceKind::Generic,
+        }
+    }
+
+    pub fn resource_policy_required(self) -> bool {
+        self != ResourceKind::Generic
+    }
+}
+
+/// Services whose resources RCPs restrict
+/// (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html,
+/// "List of AWS services that support RCPs").
+pub const SERVICES_SUPPORTING_RCPS: &[&str] = &[
+    "s3",
+    "sts",
+    "kms",
+    "sqs",
+    "secretsmanager",
+    "ecr",
+    "aoss",
+    "cognito-identity",
+    "dynamodb",
+];
