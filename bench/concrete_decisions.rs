@@ -1,0 +1,154 @@
+//! Concrete decisions per second on the AWS managed-policy corpus.
+//!
+//! For each managed policy (as the identity policy of an IAM user), requests
+//! are built from the actions and resources the policy names (plus a few it
+//! does not), and each is decided by the reference evaluator, on one thread.
+//! Prints the figure and writes `bench/results/concrete-decisions.json`.
+//!
+//! Run: `cargo bench --bench concrete_decisions`
+
+use iamz::eval::decide_request;
+use iamz::policy::{parse_policy, PolicyDocument, PolicyKind};
+use iamz::request::{ConcreteRequest, RequestPrincipal};
+use iamz::semantics::{Applicability, Layer, LayerRole, RequestFacts};
+use std::time::Instant;
+
+fn corpus_policies() -> Vec<PolicyDocument> {
+    let folder = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../shared/corpus/aws-managed-policies"
+    );
+    let mut paths: Vec<_> = std::fs::read_dir(folder)
+        .expect("the managed-policy corpus is at ../shared/corpus")
+        .filter_map(|entry| entry.ok().map(|entry| entry.path()))
+        .collect();
+    paths.sort();
+    paths
+        .iter()
+        .filter_map(|path| {
+            let text = std::fs::read_to_string(path).ok()?;
+            let wrapper: serde_json::Value = serde_json::from_str(&text).ok()?;
+            let document = serde_json::to_string(wrapper.get("document")?).ok()?;
+            parse_policy(
+                &document,
+                &path.display().to_string(),
+                Some(PolicyKind::Identity),
+            )
+            .ok()
+            .map(|parsed| parsed.document)
+        })
+        .collect()
+}
+
+/// Requests for one policy: its own literal actions on resources it names or
+/// a neutral one, and an action it likely does not grant.
+fn requests_for(policy: &PolicyDocument, principal: &RequestPrincipal) -> Vec<ConcreteRequest> {
+    let mut requests = Vec::new();
+    for statement in &policy.statements {
+        let resource = statement
+            .resources
+            .as_ref()
+            .and_then(|clause| clause.patterns.first())
+            .map(|pattern| pattern.text.replace('*', "x"))
+            .unwrap_or_else(|| "arn:aws:s3:::bucket/key".to_string());
+        for pattern in statement.actions.patterns.iter().take(4) {
+            let action = pattern.text.replace('*', "Describe").replace('?', "x");
+            let mut request = ConcreteRequest::new(principal.clone(), &action, &resource);
+            request.resource_account = Some("111122223333".to_string());
+            request.context.set_single("aws:SecureTransport", "true");
+            request
+                .context
+                .set_single("aws:PrincipalAccount", "111122223333");
+            requests.push(request);
+        }
+    }
+    let mut other = ConcreteRequest::new(
+        principal.clone(),
+        "iam:CreateUser",
+        "arn:aws:iam::111122223333:user/x",
+    );
+    other.resource_account = Some("111122223333".to_string());
+    requests.push(other);
+    requests
+}
+
+fn main() {
+    let policies = corpus_policies();
+    let principal =
+        RequestPrincipal::parse("arn:aws:iam::111122223333:user/bench").expect("valid principal");
+    let facts = RequestFacts {
+        same_account: true,
+        has_identity_side: true,
+        is_account_root: false,
+        service_control_policies_apply: false,
+        resource_control_policies_apply: false,
+        resource_policy_required: false,
+    };
+    let cases: Vec<(Vec<Layer<'_>>, Vec<ConcreteRequest>)> = policies
+        .iter()
+        .map(|policy| {
+            let layers = vec![Layer {
+                name: "identity".to_string(),
+                role: LayerRole::Identity,
+                policies: vec![policy],
+                applicability: Applicability::Always,
+            }];
+            (layers, requests_for(policy, &principal))
+        })
+        .collect();
+    let requests_per_round: usize = cases.iter().map(|(_, requests)| requests.len()).sum();
+    let statements: usize = policies.iter().map(|policy| policy.statements.len()).sum();
+
+    // Warm up, then measure whole rounds for at least three seconds.
+    let mut allowed = 0usize;
+    for (layers, requests) in &cases {
+        for request in requests {
+            allowed +=
+                usize::from(decide_request(layers, &facts, request) == iamz::eval::Decision::Allow);
+        }
+    }
+    let start = Instant::now();
+    let mut decisions = 0usize;
+    while start.elapsed().as_secs_f64() < 3.0 {
+        for (layers, requests) in &cases {
+            for request in requests {
+                std::hint::black_box(decide_request(
+                    layers,
+                    &facts,
+                    std::hint::black_box(request),
+                ));
+            }
+        }
+        decisions += requests_per_round;
+    }
+    let seconds = start.elapsed().as_secs_f64();
+    let per_second = decisions as f64 / seconds;
+    println!(
+        "concrete decisions: {} policies ({} statements), {} requests per round ({} allowed), {} decisions in {:.2} s on one thread: {:.0} decisions/s ({:.2} µs each); target 1,000,000/s",
+        policies.len(),
+        statements,
+        requests_per_round,
+        allowed,
+        decisions,
+        seconds,
+        per_second,
+        1e6 / per_second
+    );
+    let result = serde_json::json!({
+        "benchmark": "concrete-decisions",
+        "policies": policies.len(),
+        "statements": statements,
+        "requests_per_round": requests_per_round,
+        "decisions": decisions,
+        "seconds": seconds,
+        "decisions_per_second_one_thread": per_second.round(),
+        "target_per_second": 1_000_000,
+    });
+    let output = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/bench/results/concrete-decisions.json"
+    );
+    if let Err(error) = std::fs::write(output, format!("{result:#}\n")) {
+        eprintln!("could not write {output}: {error}");
+    }
+}
