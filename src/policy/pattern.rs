@@ -81,15 +81,20 @@ impl Glob {
                 ('*', true) => {
                     let crosses_colons = match rule {
                         WildcardRule::Plain => true,
-                        WildcardRule::ArnSegments => characters
-                            .get(index + 1)
-                            .is_none_or(|&(next, _)| next == ':'),
+                        WildcardRule::ArnSegments => {
+                            in_resource_component(characters, index)
+                                || characters
+                                    .get(index + 1)
+                                    .is_none_or(|&(next, _)| next == ':')
+                        }
                         _ => false,
                     };
                     GlobToken::AnySequence { crosses_colons }
                 }
                 ('?', true) => GlobToken::AnyCharacter {
-                    crosses_colons: rule == WildcardRule::Plain,
+                    crosses_colons: rule == WildcardRule::Plain
+                        || (rule == WildcardRule::ArnSegments
+                            && in_resource_component(characters, index)),
                 },
                 _ => {
                     literal.push(character);
@@ -332,6 +337,17 @@ pub fn split_arn(arn: &str) -> Option<[&str; 6]> {
         parts.next()?,
     ];
     Some(components)
+}
+
+/// Whether `index` lies in the sixth ARN component (after five colons), the
+/// resource part, where colons are ordinary characters
+/// (`arn:aws:logs:r:a:log-group:g:log-stream:s`).
+fn in_resource_component(characters: &[(char, bool)], index: usize) -> bool {
+    characters[..index]
+        .iter()
+        .filter(|&&(character, _)| character == ':')
+        .count()
+        >= 5
 }
 
 /// Flattens resolved pieces into characters flagged with whether they come

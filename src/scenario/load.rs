@@ -316,7 +316,17 @@ impl Scenario {
             self.request.resource_account = (text != "*").then_some(text);
         }
         if let Some(kind) = member(members, "kind") {
-            self.resource_kind = ResourceKind::parse(source.string(kind, "resource.kind")?);
+            let text = source.string(kind, "resource.kind")?;
+            self.resource_kind = ResourceKind::parse(text).ok_or_else(|| {
+                source.error(
+                    kind,
+                    "resource.kind",
+                    format!(
+                        "unknown resource kind `{text}`; expected one of: {}",
+                        ResourceKind::NAMES.join(", ")
+                    ),
+                )
+            })?;
         }
         if let Some(policy) = member(members, "policy") {
             let kind = if self.resource_kind == ResourceKind::IamRole {

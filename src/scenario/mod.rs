@@ -24,11 +24,27 @@ pub enum ResourceKind {
 }
 
 impl ResourceKind {
-    pub fn parse(text: &str) -> ResourceKind {
+    /// The kinds a scenario may name: `kms-key` and `iam-role` change the
+    /// rules; the others (or `generic`) do not.
+    pub const NAMES: &'static [&'static str] = &[
+        "generic",
+        "kms-key",
+        "iam-role",
+        "s3-bucket",
+        "s3-object",
+        "sqs-queue",
+        "sns-topic",
+        "secretsmanager-secret",
+        "lambda-function",
+        "ecr-repository",
+    ];
+
+    pub fn parse(text: &str) -> Option<ResourceKind> {
         match text {
-            "kms-key" | "kms" => ResourceKind::KmsKey,
-            "iam-role" | "role" | "role-trust" => ResourceKind::IamRole,
-            _ => ResourceKind::Generic,
+            "kms-key" => Some(ResourceKind::KmsKey),
+            "iam-role" => Some(ResourceKind::IamRole),
+            _ if ResourceKind::NAMES.contains(&text) => Some(ResourceKind::Generic),
+            _ => None,
         }
     }
 
