@@ -1,1 +1,3 @@
 //! iamz: proofs about AWS access policies.
+
+pub mod catalog;
