@@ -8,6 +8,7 @@
 //! how a service behaves at run time.
 
 use std::fmt;
+use std::sync::Arc;
 
 use serde::Deserialize;
 
@@ -46,9 +47,9 @@ impl fmt::Display for AccessLevel {
 /// A resource type an action can act on.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ActionResourceType {
-    pub(super) name: String,
+    pub(super) name: Arc<str>,
     pub(super) required: bool,
-    pub(super) condition_keys: Vec<String>,
+    pub(super) condition_keys: Vec<Arc<str>>,
 }
 
 impl ActionResourceType {
@@ -65,9 +66,9 @@ impl ActionResourceType {
     }
 
     /// Condition keys that apply when the action targets this resource type,
-    /// in addition to the action's own keys.
-    pub fn condition_keys(&self) -> &[String] {
-        &self.condition_keys
+    /// in addition to the action's own keys; sorted by name.
+    pub fn condition_keys(&self) -> impl ExactSizeIterator<Item = &str> + '_ {
+        self.condition_keys.iter().map(|name| &**name)
     }
 }
 
@@ -81,7 +82,7 @@ pub struct Action {
     pub(super) name_start: usize,
     pub(super) access_level: AccessLevel,
     pub(super) resource_types: Vec<ActionResourceType>,
-    pub(super) condition_keys: Vec<String>,
+    pub(super) condition_keys: Vec<Arc<str>>,
 }
 
 impl Action {
@@ -112,8 +113,8 @@ impl Action {
 
     /// Condition keys the action supports whatever resource it targets,
     /// sorted by name (templated keys keep their placeholder).
-    pub fn condition_keys(&self) -> &[String] {
-        &self.condition_keys
+    pub fn condition_keys(&self) -> impl ExactSizeIterator<Item = &str> + '_ {
+        self.condition_keys.iter().map(|name| &**name)
     }
 
     pub(super) fn lowercase_full_name(&self) -> &str {

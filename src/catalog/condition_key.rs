@@ -16,6 +16,7 @@
 
 use std::collections::HashMap;
 use std::fmt;
+use std::sync::Arc;
 
 use serde::Deserialize;
 
@@ -113,14 +114,16 @@ pub enum GlobalKeyCategory {
 /// One condition key as the catalog defines it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConditionKey {
-    name: String,
+    /// Shared with every action and resource type that names the key, so
+    /// that the catalog holds each name once.
+    name: Arc<str>,
     value_type: ConditionKeyType,
     global_category: Option<GlobalKeyCategory>,
 }
 
 impl ConditionKey {
     pub(super) fn new(
-        name: String,
+        name: Arc<str>,
         value_type: ConditionKeyType,
         global_category: Option<GlobalKeyCategory>,
     ) -> Self {
@@ -146,6 +149,12 @@ impl ConditionKey {
     /// describes; `None` for a key only some services define.
     pub fn global_category(&self) -> Option<GlobalKeyCategory> {
         self.global_category
+    }
+
+    /// The name as a shared string, for the loader to hand out to the actions
+    /// and resource types that refer to the key.
+    pub(super) fn shared_name(&self) -> &Arc<str> {
+        &self.name
     }
 
     /// Whether the name holds a placeholder and so stands for a family of keys.

@@ -5,6 +5,13 @@
 //! Trusts nothing: these types only say what shape the JSON must have.
 //! Unknown fields are refused so that a layout change cannot be half-read;
 //! `load.rs` checks the content.
+//!
+//! Names borrow from the JSON text instead of being copied: parsing the
+//! catalog allocates far less that way (see `LOAD_TIME` in `mod.rs`). So names
+//! must be written without JSON escapes, which the script guarantees by
+//! keeping them ASCII without quotes or backslashes; a name with an escape is
+//! a parse error. Service names and ARN templates are copied and may hold
+//! escapes.
 
 use indexmap::IndexMap;
 use serde::Deserialize;
@@ -18,11 +25,13 @@ pub(super) const SUPPORTED_FORMAT: u32 = 1;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub(super) struct CatalogFile {
+pub(super) struct CatalogFile<'a> {
     pub format: u32,
     pub source: SourceFile,
-    pub global_condition_keys: Vec<GlobalConditionKeyFile>,
-    pub services: Vec<ServiceFile>,
+    #[serde(borrow)]
+    pub global_condition_keys: Vec<GlobalConditionKeyFile<'a>>,
+    #[serde(borrow)]
+    pub services: Vec<ServiceFile<'a>>,
 }
 
 /// Only the `format` field, read first so that a file of another layout gets
@@ -42,8 +51,8 @@ pub(super) struct SourceFile {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub(super) struct GlobalConditionKeyFile {
-    pub name: String,
+pub(super) struct GlobalConditionKeyFile<'a> {
+    pub name: &'a str,
     #[serde(rename = "type")]
     pub value_type: ConditionKeyType,
     pub category: GlobalKeyCategory,
@@ -51,37 +60,39 @@ pub(super) struct GlobalConditionKeyFile {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub(super) struct ServiceFile {
-    pub prefix: String,
+pub(super) struct ServiceFile<'a> {
+    pub prefix: &'a str,
     pub name: String,
     pub supports_rcp: bool,
     /// Key name → type, in file order.
-    #[serde(default)]
-    pub condition_keys: IndexMap<String, ConditionKeyType>,
-    pub resource_types: Vec<ResourceTypeFile>,
-    pub actions: Vec<ActionFile>,
+    #[serde(default, borrow)]
+    pub condition_keys: IndexMap<&'a str, ConditionKeyType>,
+    #[serde(borrow)]
+    pub resource_types: Vec<ResourceTypeFile<'a>>,
+    #[serde(borrow)]
+    pub actions: Vec<ActionFile<'a>>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub(super) struct ResourceTypeFile {
-    pub name: String,
+pub(super) struct ResourceTypeFile<'a> {
+    pub name: &'a str,
     pub arns: Vec<String>,
-    #[serde(default)]
-    pub condition_keys: Vec<String>,
+    #[serde(default, borrow)]
+    pub condition_keys: Vec<&'a str>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub(super) struct ActionFile {
-    pub name: String,
+pub(super) struct ActionFile<'a> {
+    pub name: &'a str,
     pub access: AccessLevel,
     /// Resource type names; a trailing `*` marks a required one.
-    #[serde(default)]
-    pub resource_types: Vec<String>,
+    #[serde(default, borrow)]
+    pub resource_types: Vec<&'a str>,
     /// Resource type name → keys that apply when the action targets it.
-    #[serde(default)]
-    pub resource_condition_keys: IndexMap<String, Vec<String>>,
-    #[serde(default)]
-    pub condition_keys: Vec<String>,
+    #[serde(default, borrow)]
+    pub resource_condition_keys: IndexMap<&'a str, Vec<&'a str>>,
+    #[serde(default, borrow)]
+    pub condition_keys: Vec<&'a str>,
 }

