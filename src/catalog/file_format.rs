@@ -7,7 +7,7 @@
 //! `load.rs` checks the content.
 //!
 //! Names borrow from the JSON text instead of being copied: parsing the
-//! catalog allocates far less that way (see `LOAD_TIME` in `mod.rs`). So names
+//! catalog allocates far less that way (see `Catalog::get`). So names
 //! must be written without JSON escapes, which the script guarantees by
 //! keeping them ASCII without quotes or backslashes; a name with an escape is
 //! a parse error. Service names and ARN templates are copied and may hold
