@@ -2,6 +2,7 @@
 //!
 //! See `docs/architecture.md` for the map of modules.
 
+pub mod catalog;
 pub mod cli;
 pub mod eval;
 pub mod org;
