@@ -125,54 +125,58 @@ pub fn evaluate(
         };
     }
     if terms.allowed {
+        // Identity policies speak only for principals that have them.
+        let granting: &[LayerRole] = if facts.has_identity_side {
+            &[LayerRole::Identity, LayerRole::ResourcePolicy]
+        } else {
+            &[LayerRole::ResourcePolicy]
+        };
         return EvaluatedDecision {
             decision: Decision::Allow,
             explanation: Explanation {
-                deciding_statements: statements_of(
-                    Effect::Allow,
-                    Some(&[LayerRole::Identity, LayerRole::ResourcePolicy]),
-                ),
+                deciding_statements: statements_of(Effect::Allow, Some(granting)),
                 missing_allows: Vec::new(),
             },
         };
     }
     let mut missing_allows = Vec::new();
-    let mut any_grant = facts.is_account_root;
+    let mut identity_allows = facts.is_account_root;
+    let mut resource_grants = false;
+    let mut resource_allows = false;
     for (layer, outcome) in layers.iter().zip(&terms.layer_outcomes) {
         if !outcome.applies {
             continue;
         }
-        let bounding = match layer.role {
-            LayerRole::Identity => {
-                any_grant |= outcome.allows;
-                false
-            }
+        match layer.role {
+            LayerRole::Identity => identity_allows |= outcome.allows,
             LayerRole::ResourcePolicy => {
-                any_grant |= outcome.grants;
-                facts.resource_policy_required || !facts.same_account || !facts.has_identity_side
+                resource_grants |= outcome.grants;
+                resource_allows |= outcome.allows;
             }
-            _ => true,
-        };
-        if bounding && !outcome.allows && !missing_allows.contains(&layer.name) {
-            missing_allows.push(layer.name.clone());
+            _ => {
+                if !outcome.allows && !missing_allows.contains(&layer.name) {
+                    missing_allows.push(layer.name.clone());
+                }
+            }
         }
     }
-    let has_resource_policy = layers
-        .iter()
-        .any(|layer| layer.role == LayerRole::ResourcePolicy);
-    if !any_grant {
-        missing_allows.push(
-            if facts.has_identity_side {
-                "identity"
-            } else {
-                "resource"
-            }
-            .to_string(),
-        );
-    } else if !facts.same_account && facts.has_identity_side && !has_resource_policy {
+    // The granting side: which of identity and resource had to allow.
+    let resource_bounds =
+        facts.resource_policy_required || !facts.same_account || !facts.has_identity_side;
+    if facts.has_identity_side {
+        let identity_needed = !facts.same_account || !resource_grants;
+        if identity_needed && !identity_allows {
+            missing_allows.push("identity".to_string());
+        }
+    }
+    let resource_missing = if facts.has_identity_side {
+        !resource_allows
+    } else {
+        !resource_grants
+    };
+    if resource_bounds && resource_missing {
         missing_allows.push("resource".to_string());
     }
-    missing_allows.dedup();
     EvaluatedDecision {
         decision: Decision::ImplicitDeny,
         explanation: Explanation {

@@ -133,8 +133,17 @@ fn evaluate_layer<I: Interpretation>(
             policy_has_applicable(interpretation, policy, effect, strength)
         })
     };
-    let denies = any_policy(Effect::Deny, PrincipalMatchStrength::Delegation);
-    let allows = any_policy(Effect::Allow, PrincipalMatchStrength::Delegation);
+    // In a VPC endpoint policy an account principal means that account's
+    // root user only, not every principal of the account
+    // (https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-access.html):
+    // matching at Grant strength leaves out account delegation.
+    let weakest = if layer.role == LayerRole::VpcEndpointPolicy {
+        PrincipalMatchStrength::Grant
+    } else {
+        PrincipalMatchStrength::Delegation
+    };
+    let denies = any_policy(Effect::Deny, weakest);
+    let allows = any_policy(Effect::Allow, weakest);
     let (grants, grants_exactly) = if layer.role == LayerRole::ResourcePolicy {
         (
             any_policy(Effect::Allow, PrincipalMatchStrength::Grant),
