@@ -4,6 +4,8 @@
 
 pub mod eval;
 pub mod policy;
+pub mod query;
 pub mod request;
 pub mod semantics;
+pub mod symbolic;
 pub mod values;
