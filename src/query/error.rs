@@ -1,0 +1,31 @@
+//! Errors of the query layer.
+
+use crate::eval::Decision;
+use crate::request::ConcreteRequest;
+use crate::symbolic::decoder::DecodeError;
+use crate::symbolic::z3_backend::BackendError;
+
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum QueryError {
+    /// A counterexample did not replay: the concrete evaluator decided it
+    /// differently from what the solver claimed. This is a bug in the
+    /// encoding (or the evaluator), never a finding.
+    #[error(
+        "internal error: counterexample does not replay ({side}: the solver claimed {claimed}, the evaluator decided {replayed}); request: {request:?}"
+    )]
+    ReplayMismatch {
+        side: String,
+        claimed: String,
+        replayed: Decision,
+        request: Box<ConcreteRequest>,
+    },
+    /// The decoded request breaks the query's own request constraints.
+    #[error("internal error: counterexample breaks the request constraints: {0:?}")]
+    ConstraintMismatch(Box<ConcreteRequest>),
+    #[error("internal error: {0}")]
+    Backend(#[from] BackendError),
+    #[error("internal error: {0}")]
+    Decode(#[from] DecodeError),
+    #[error("bad request constraint: {0}")]
+    BadConstraint(String),
+}

@@ -1,0 +1,32 @@
+//! Questions about policies, answered by the solver and certified by the
+//! reference evaluator.
+//!
+//! - [`compare`]: does NEW allow exactly what OLD allows (within request
+//!   constraints)? Verdict plus one replayed counterexample per differing
+//!   direction. [`compare_policies`] does the same for two versions of one
+//!   policy judged alone.
+//! - [`find_access_outside_zone`]: does a setup allow some principal outside
+//!   a zone of trust?
+//!
+//! A setup ([`Setup`]) is the layers of the shared semantics plus the rule
+//! ([`FactsRule`]) reading the request facts off a request. Every request
+//! the solver finds is decoded, replayed through `eval::evaluate` on each
+//! side, and returned only if the replay agrees; otherwise the query fails
+//! with [`QueryError::ReplayMismatch`].
+
+pub mod compare;
+pub mod constraints;
+pub mod engine;
+pub mod error;
+pub mod setup;
+pub mod zone;
+
+pub use compare::{
+    compare, compare_policies, replay, single_policy_setup, Comparison, Counterexample,
+    Direction, Verdict,
+};
+pub use constraints::RequestConstraints;
+pub use engine::{QueryOptions, Search};
+pub use error::QueryError;
+pub use setup::{Fact, FactsRule, Setup};
+pub use zone::{find_access_outside_zone, OutsideAccess, Zone, ZoneVerdict};

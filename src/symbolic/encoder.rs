@@ -1,0 +1,601 @@
+//! The symbolic interpretation of the shared semantics: every atom of
+//! [`Interpretation`] becomes a [`Term`] over the [`RequestModel`]. Nothing
+//! here combines atoms: statements, conditions and layers come from
+//! `semantics/`, exactly as the concrete evaluator runs them.
+//!
+//! Actions are compared on the lower-case service and name variables (case
+//! insensitivity by construction). Numbers are exact scaled integers, dates
+//! milliseconds, IP addresses 128-bit vectors with a family flag; Bool and
+//! Binary values are strings. Policy variables become string terms (the
+//! key's first value) tied into the pattern by concatenation.
+//!
+//! Trusts `request_model.rs` (variables and axioms), `patterns.rs` (glob
+//! compilation) and the parsed policy values.
+
+use super::patterns::{equals_ignoring_case, glob_matches, items_of_tokens, GlobItem};
+use super::request_model::{RequestModel, SymbolicValue};
+use super::term::Term;
+use crate::policy::pattern::{ArnPattern, GlobToken, WildcardRule};
+use crate::policy::template::{ResolvedPiece, Template, TemplatePart};
+use crate::policy::{
+    ActionPattern, Comparison, ConditionValue, Ordering, PrincipalEntry, ResourcePattern,
+};
+use crate::request::PrincipalKind;
+use crate::semantics::{Interpretation, PrincipalMatchStrength, Quantifier};
+use crate::values::{parse_date, parse_ip_range, Decimal};
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+/// Builds terms for the atoms over one request model.
+pub struct SymbolicInterpretation<'m> {
+    model: &'m RequestModel,
+    /// Whether the principal has a permissions boundary (NotPrincipal never
+    /// excludes such a principal). Fixed per setup.
+    principal_has_boundary: Term,
+    unsupported: RefCell<Vec<String>>,
+    action_cache: RefCell<HashMap<String, Term>>,
+    resource_cache: RefCell<HashMap<String, Term>>,
+}
+
+/// One piece of a resolved policy value.
+#[derive(Debug, Clone)]
+enum Piece {
+    /// Policy text: wildcards live where the operator allows.
+    PolicyText(String),
+    /// Literal text (an escape or a variable's value).
+    Literal(Term),
+}
+
+impl<'m> SymbolicInterpretation<'m> {
+    pub fn new(model: &'m RequestModel, principal_has_boundary: bool) -> Self {
+        SymbolicInterpretation {
+            model,
+            principal_has_boundary: Term::bool(principal_has_boundary),
+            unsupported: RefCell::new(Vec::new()),
+            action_cache: RefCell::new(HashMap::new()),
+            resource_cache: RefCell::new(HashMap::new()),
+        }
+    }
+
+    pub fn model(&self) -> &RequestModel {
+        self.model
+    }
+
+    /// Constructs met so far that the encoding does not support (their
+    /// atoms were encoded as false; a query must not trust its verdict).
+    pub fn unsupported(&self) -> Vec<String> {
+        self.unsupported.borrow().clone()
+    }
+
+    fn refuse(&self, what: String) -> Term {
+        let mut unsupported = self.unsupported.borrow_mut();
+        if !unsupported.contains(&what) {
+            unsupported.push(what);
+        }
+        Term::falsity()
+    }
+
+    /// Resolves a template: its pieces and the guard that every variable
+    /// without a default is present.
+    fn resolve(&self, template: &Template) -> Result<(Vec<Piece>, Term), String> {
+        let mut pieces = Vec::new();
+        let mut guards = Vec::new();
+        for part in &template.parts {
+            match part {
+                TemplatePart::Text(text) => pieces.push(Piece::PolicyText(text.clone())),
+                TemplatePart::EscapedCharacter(character) => {
+                    pieces.push(Piece::Literal(Term::string(&character.to_string())))
+                }
+                TemplatePart::Variable {
+                    key,
+                    key_lowercase,
+                    default,
+                } => {
+                    let Some(key_model) = self.model.keys.get(key_lowercase) else {
+                        return Err(format!("policy variable `${{{key}}}` has no model"));
+                    };
+                    let Some(value) = key_model.first_text() else {
+                        return Err(format!("policy variable `${{{key}}}` is not text"));
+                    };
+                    let present = key_model.present();
+                    match default {
+                        Some(default) => pieces.push(Piece::Literal(Term::ite(
+                            &present,
+                            &value,
+                            &Term::string(default),
+                        ))),
+                        None => {
+                            guards.push(present);
+                            pieces.push(Piece::Literal(value));
+                        }
+                    }
+                }
+            }
+        }
+        Ok((pieces, Term::and(guards)))
+    }
+
+    /// Glob items of resolved pieces under a wildcard rule.
+    fn glob_items(pieces: &[Piece], rule: WildcardRule) -> Result<Vec<GlobItem>, String> {
+        // Flatten to characters (wildcard-capable or not) and symbolic runs.
+        enum Element {
+            Character(char, bool),
+            Symbolic(Term),
+        }
+        let mut elements = Vec::new();
+        for piece in pieces {
+            match piece {
+                Piece::PolicyText(text) => {
+                    elements.extend(text.chars().map(|c| Element::Character(c, true)))
+                }
+                Piece::Literal(term) => match term.as_string() {
+                    Some(text) => {
+                        elements.extend(text.chars().map(|c| Element::Character(c, false)))
+                    }
+                    None => elements.push(Element::Symbolic(term.clone())),
+                },
+            }
+        }
+        let mut items = Vec::new();
+        let mut literal = String::new();
+        let flush = |literal: &mut String, items: &mut Vec<GlobItem>| {
+            if !literal.is_empty() {
+                items.push(GlobItem::Literal(Term::string(literal)));
+                literal.clear();
+            }
+        };
+        for (index, element) in elements.iter().enumerate() {
+            match element {
+                Element::Symbolic(term) => {
+                    flush(&mut literal, &mut items);
+                    items.push(GlobItem::Literal(term.clone()));
+                }
+                Element::Character('*', true) if rule != WildcardRule::Literal => {
+                    flush(&mut literal, &mut items);
+                    let crosses_colons = match rule {
+                        WildcardRule::Plain => true,
+                        WildcardRule::ArnSegments => match elements.get(index + 1) {
+                            None => true,
+                            Some(Element::Character(next, _)) => *next == ':',
+                            Some(Element::Symbolic(_)) => {
+                                return Err(
+                                    "a `*` directly before a policy variable in a resource".into()
+                                )
+                            }
+                        },
+                        _ => false,
+                    };
+                    items.push(GlobItem::Many { crosses_colons });
+                }
+                Element::Character('?', true) if rule != WildcardRule::Literal => {
+                    flush(&mut literal, &mut items);
+                    items.push(GlobItem::One {
+                        crosses_colons: rule == WildcardRule::Plain,
+                    });
+                }
+                Element::Character(character, _) => literal.push(*character),
+            }
+        }
+        flush(&mut literal, &mut items);
+        Ok(items)
+    }
+
+    fn literal_of(pieces: &[Piece]) -> Term {
+        Term::concat(pieces.iter().map(|piece| match piece {
+            Piece::PolicyText(text) => Term::string(text),
+            Piece::Literal(term) => term.clone(),
+        }))
+    }
+
+    fn constant_text(pieces: &[Piece]) -> Option<String> {
+        Self::literal_of(pieces).as_string().map(str::to_string)
+    }
+
+    fn compare_text(
+        &self,
+        comparison: Comparison,
+        value: &Term,
+        components: Option<&[Term; 6]>,
+        pieces: &[Piece],
+    ) -> Result<Term, String> {
+        Ok(match comparison {
+            Comparison::StringEquals | Comparison::BinaryEquals => {
+                value.equals(&Self::literal_of(pieces))
+            }
+            Comparison::StringEqualsIgnoreCase => match Self::constant_text(pieces) {
+                Some(text) => equals_ignoring_case(value, &text),
+                None => return Err("StringEqualsIgnoreCase with a policy variable".into()),
+            },
+            Comparison::StringLike => glob_matches(
+                value,
+                &Self::glob_items(pieces, WildcardRule::Plain)?,
+            )
+            .map_err(|error| error.to_string())?,
+            Comparison::Bool => {
+                let text = Self::constant_text(pieces).unwrap_or_default();
+                let lower = text.to_ascii_lowercase();
+                if lower == "true" || lower == "false" {
+                    value.equals(&Term::string(&lower))
+                } else {
+                    Term::falsity()
+                }
+            }
+            Comparison::ArnLike => {
+                let Some(text) = Self::constant_text_with_wildcards(pieces) else {
+                    return Err("ArnLike/ArnEquals with a policy variable".into());
+                };
+                let resolved: Vec<ResolvedPiece<'_>> = text
+                    .iter()
+                    .map(|(piece, wildcard)| {
+                        if *wildcard {
+                            ResolvedPiece::PolicyText(piece.as_str())
+                        } else {
+                            ResolvedPiece::Literal(piece.as_str().into())
+                        }
+                    })
+                    .collect();
+                match ArnPattern::compile(&resolved) {
+                    ArnPattern::Everything => Term::truth(),
+                    ArnPattern::Malformed(text) => value.equals(&Term::string(&text)),
+                    ArnPattern::Components(globs) => {
+                        let Some(components) = components else {
+                            return Err("ArnLike on a key without ARN components".into());
+                        };
+                        let mut parts = Vec::new();
+                        for (glob, component) in globs.iter().zip(components.iter()) {
+                            parts.push(
+                                glob_matches(component, &items_of_tokens(&glob.tokens))
+                                    .map_err(|error| error.to_string())?,
+                            );
+                        }
+                        Term::and(parts)
+                    }
+                }
+            }
+            other => return Err(format!("{other:?} on a text key")),
+        })
+    }
+
+    /// Constant pieces with their wildcard capability.
+    fn constant_text_with_wildcards(pieces: &[Piece]) -> Option<Vec<(String, bool)>> {
+        pieces
+            .iter()
+            .map(|piece| match piece {
+                Piece::PolicyText(text) => Some((text.clone(), true)),
+                Piece::Literal(term) => term.as_string().map(|text| (text.to_string(), false)),
+            })
+            .collect()
+    }
+
+    fn compare_value(
+        &self,
+        comparison: Comparison,
+        value: &SymbolicValue,
+        policy_value: &ConditionValue,
+    ) -> Result<Term, String> {
+        match (comparison, value) {
+            (Comparison::Numeric(ordering), SymbolicValue::Number { scaled, scale }) => {
+                let Some((numerator, digits)) = Decimal::parse(&policy_value.text)
+                    .and_then(|decimal| decimal.as_scaled_integer())
+                else {
+                    return Ok(Term::falsity());
+                };
+                let factor = 10i128
+                    .checked_pow(scale.saturating_sub(digits))
+                    .ok_or("number out of range")?;
+                let literal = numerator
+                    .checked_mul(factor)
+                    .ok_or_else(|| format!("number `{}` out of range", policy_value.text))?;
+                Ok(order(ordering, scaled, &Term::int(literal)))
+            }
+            (Comparison::Date(ordering), SymbolicValue::Date { milliseconds }) => {
+                match parse_date(&policy_value.text) {
+                    Some(date) => Ok(order(ordering, milliseconds, &Term::int(i128::from(date)))),
+                    None => Ok(Term::falsity()),
+                }
+            }
+            (Comparison::IpInRange, SymbolicValue::Ip { bits, is_v6 }) => {
+                match parse_ip_range(&policy_value.text) {
+                    Some(range) => Ok(Term::and([
+                        is_v6.equals(&Term::bool(range.is_v6)),
+                        Term::bit_vector(range.first, 128).bit_vector_less_or_equal(bits),
+                        bits.bit_vector_less_or_equal(&Term::bit_vector(range.last, 128)),
+                    ])),
+                    None => Ok(Term::falsity()),
+                }
+            }
+            (_, SymbolicValue::Text { value, components }) => {
+                let (pieces, guard) = self.resolve(&policy_value.template)?;
+                let core =
+                    self.compare_text(comparison, value, components.as_deref(), &pieces)?;
+                Ok(guard.and2(&core))
+            }
+            (comparison, value) => Err(format!(
+                "{comparison:?} on a key holding {}",
+                match value {
+                    SymbolicValue::Number { .. } => "numbers",
+                    SymbolicValue::Date { .. } => "dates",
+                    SymbolicValue::Ip { .. } => "IP addresses",
+                    SymbolicValue::Text { .. } => "text",
+                }
+            )),
+        }
+    }
+
+    fn account_is(&self, account: &str) -> Term {
+        self.model.principal.account.equals(&Term::string(account))
+    }
+}
+
+fn order(ordering: Ordering, left: &Term, right: &Term) -> Term {
+    match ordering {
+        Ordering::Equal => left.equals(right),
+        Ordering::LessThan => left.less_than(right),
+        Ordering::LessThanOrEqual => left.less_or_equal(right),
+        Ordering::GreaterThan => right.less_than(left),
+        Ordering::GreaterThanOrEqual => right.less_or_equal(left),
+    }
+}
+
+impl Interpretation for SymbolicInterpretation<'_> {
+    type Bool = Term;
+    type KeyValue = SymbolicValue;
+
+    fn constant(&self, value: bool) -> Term {
+        Term::bool(value)
+    }
+    fn not(&self, value: Term) -> Term {
+        value.not()
+    }
+    fn and2(&self, left: Term, right: Term) -> Term {
+        Term::and([left, right])
+    }
+    fn or2(&self, left: Term, right: Term) -> Term {
+        Term::or([left, right])
+    }
+    fn if_then_else(&self, condition: Term, then: Term, otherwise: Term) -> Term {
+        Term::ite(&condition, &then, &otherwise)
+    }
+    fn all_of<T>(&self, items: &[T], mut test: impl FnMut(&T) -> Term) -> Term {
+        let mut parts = Vec::with_capacity(items.len());
+        for item in items {
+            let term = test(item);
+            if term.is_false() {
+                return term;
+            }
+            parts.push(term);
+        }
+        Term::and(parts)
+    }
+    fn any_of<T>(&self, items: &[T], mut test: impl FnMut(&T) -> Term) -> Term {
+        let mut parts = Vec::with_capacity(items.len());
+        for item in items {
+            let term = test(item);
+            if term.is_true() {
+                return term;
+            }
+            parts.push(term);
+        }
+        Term::or(parts)
+    }
+
+    fn action_matches(&self, pattern: &ActionPattern) -> Term {
+        if let Some(term) = self.action_cache.borrow().get(&pattern.text.to_ascii_lowercase()) {
+            return term.clone();
+        }
+        let model = self.model;
+        let glob = &pattern.glob;
+        let result = if glob.matches_everything() {
+            Ok(Term::truth())
+        } else {
+            match glob.tokens.first() {
+                // `service:name…`: the service is a literal, the rest a glob on the name.
+                Some(GlobToken::Literal(head)) if head.contains(':') => {
+                    let (service, name_head) = head.split_once(':').unwrap_or((head, ""));
+                    let mut items = vec![GlobItem::Literal(Term::string(name_head))];
+                    items.extend(items_of_tokens(&glob.tokens[1..]));
+                    glob_matches(&model.action_name, &items).map(|name| {
+                        model
+                            .action_service
+                            .equals(&Term::string(service))
+                            .and2(&name)
+                    })
+                }
+                _ => {
+                    let action = Term::concat([
+                        model.action_service.clone(),
+                        Term::string(":"),
+                        model.action_name.clone(),
+                    ]);
+                    glob_matches(&action, &items_of_tokens(&glob.tokens))
+                }
+            }
+        };
+        let term = match result {
+            Ok(term) => term,
+            Err(error) => self.refuse(format!("action `{}`: {error}", pattern.text)),
+        };
+        self.action_cache
+            .borrow_mut()
+            .insert(pattern.text.to_ascii_lowercase(), term.clone());
+        term
+    }
+
+    fn resource_matches(&self, pattern: &ResourcePattern) -> Term {
+        if let Some(term) = self.resource_cache.borrow().get(&pattern.text) {
+            return term.clone();
+        }
+        let resource = &self.model.resource;
+        let result = match &pattern.constant_glob {
+            Some(glob) if glob.matches_everything() => Ok(Term::truth()),
+            Some(glob) => glob_matches(resource, &items_of_tokens(&glob.tokens))
+                .map_err(|error| error.to_string()),
+            None => self.resolve(&pattern.template).and_then(|(pieces, guard)| {
+                let items = Self::glob_items(&pieces, WildcardRule::ArnSegments)?;
+                let matched = glob_matches(resource, &items).map_err(|error| error.to_string())?;
+                Ok(guard.and2(&matched))
+            }),
+        };
+        let term = match result {
+            Ok(term) => term,
+            Err(error) => self.refuse(format!("resource `{}`: {error}", pattern.text)),
+        };
+        self.resource_cache
+            .borrow_mut()
+            .insert(pattern.text.clone(), term.clone());
+        term
+    }
+
+    fn principal_matches(&self, entry: &PrincipalEntry, strength: PrincipalMatchStrength) -> Term {
+        use PrincipalKind as K;
+        use PrincipalMatchStrength as S;
+        let p = &self.model.principal;
+        let text_is = |text: &str| p.text.equals(&Term::string(text));
+        // The strength the entry gives, when it names the principal.
+        let (names, given): (Term, Term) = match entry {
+            PrincipalEntry::Everyone => return Term::truth(),
+            PrincipalEntry::Account(account) => {
+                let names = p.has_identity_side().and2(&self.account_is(account));
+                return match strength {
+                    S::Delegation => names,
+                    S::Grant | S::Exact => names.and2(&p.is(K::AccountRoot)),
+                };
+            }
+            PrincipalEntry::IamUser { arn, .. } => (p.is(K::IamUser).and2(&text_is(arn)), Term::truth()),
+            PrincipalEntry::Role { arn, .. } => (
+                p.is(K::RoleSession)
+                    .and2(&p.role_arn.equals(&Term::string(arn))),
+                Term::falsity(),
+            ),
+            PrincipalEntry::RoleSession { arn, .. } => (
+                p.is(K::RoleSession)
+                    .and2(&p.session_arn.equals(&Term::string(arn))),
+                Term::truth(),
+            ),
+            PrincipalEntry::FederatedUser { arn, .. } => {
+                (p.is(K::FederatedUser).and2(&text_is(arn)), Term::truth())
+            }
+            PrincipalEntry::OtherAws(text) => (
+                p.has_identity_side()
+                    .and2(&p.principal_arn().equals(&Term::string(text))),
+                Term::falsity(),
+            ),
+            PrincipalEntry::Service(service) => (
+                p.is(K::Service)
+                    .and2(&text_is(&service.to_ascii_lowercase())),
+                Term::falsity(),
+            ),
+            PrincipalEntry::Federated(provider) => {
+                (p.is(K::FederatedProvider).and2(&text_is(provider)), Term::falsity())
+            }
+            PrincipalEntry::CanonicalUser(_) => return Term::falsity(),
+        };
+        // Entries other than accounts give Grant, or Exact when `given` holds.
+        match strength {
+            S::Delegation | S::Grant => names,
+            S::Exact => names.and2(&given),
+        }
+    }
+
+    fn principal_excluded(&self, entries: &[PrincipalEntry]) -> Term {
+        use PrincipalKind as K;
+        if entries.contains(&PrincipalEntry::Everyone) {
+            return Term::truth();
+        }
+        let p = &self.model.principal;
+        let any = |test: &dyn Fn(&PrincipalEntry) -> Option<Term>| {
+            Term::or(entries.iter().filter_map(test))
+        };
+        let account_listed = any(&|entry| match entry {
+            PrincipalEntry::Account(account) => Some(self.account_is(account)),
+            _ => None,
+        });
+        let user_listed = any(&|entry| match entry {
+            PrincipalEntry::IamUser { arn, .. } => Some(p.text.equals(&Term::string(arn))),
+            _ => None,
+        });
+        let federated_listed = any(&|entry| match entry {
+            PrincipalEntry::FederatedUser { arn, .. } => Some(p.text.equals(&Term::string(arn))),
+            _ => None,
+        });
+        let role_listed = any(&|entry| match entry {
+            PrincipalEntry::Role { arn, .. } => Some(p.role_arn.equals(&Term::string(arn))),
+            _ => None,
+        });
+        let session_listed = Term::or([
+            p.session_arn.equals(&Term::string("")),
+            any(&|entry| match entry {
+                PrincipalEntry::RoleSession { arn, .. } => {
+                    Some(p.session_arn.equals(&Term::string(arn)))
+                }
+                _ => None,
+            }),
+        ]);
+        let others_named = Term::or(entries.iter().map(|entry| {
+            self.principal_matches(entry, PrincipalMatchStrength::Delegation)
+        }));
+        let by_kind = Term::and([
+            p.is(K::AccountRoot).implies(&account_listed),
+            p.is(K::IamUser)
+                .implies(&account_listed.and2(&user_listed)),
+            p.is(K::FederatedUser)
+                .implies(&account_listed.and2(&federated_listed)),
+            p.is(K::RoleSession).implies(&Term::and([
+                account_listed.clone(),
+                role_listed,
+                session_listed,
+            ])),
+            p.is_any(&[K::Service, K::FederatedProvider, K::Anonymous])
+                .implies(&others_named),
+        ]);
+        self.principal_has_boundary.not().and2(&by_kind)
+    }
+
+    fn key_present(&self, key: &str) -> Term {
+        self.model
+            .keys
+            .get(key)
+            .map(|key_model| key_model.present())
+            .unwrap_or_else(Term::falsity)
+    }
+
+    fn for_key_values(
+        &self,
+        key: &str,
+        quantifier: Quantifier,
+        test: &mut dyn FnMut(&SymbolicValue) -> Term,
+    ) -> Term {
+        let Some(key_model) = self.model.keys.get(key) else {
+            return Term::bool(quantifier == Quantifier::All);
+        };
+        match quantifier {
+            Quantifier::All => Term::and(
+                key_model
+                    .slots
+                    .iter()
+                    .map(|slot| slot.active.implies(&test(&slot.value))),
+            ),
+            Quantifier::Any => Term::or(
+                key_model
+                    .slots
+                    .iter()
+                    .map(|slot| slot.active.and2(&test(&slot.value))),
+            ),
+        }
+    }
+
+    fn compare(
+        &self,
+        comparison: Comparison,
+        value: &SymbolicValue,
+        policy_value: &ConditionValue,
+    ) -> Term {
+        match self.compare_value(comparison, value, policy_value) {
+            Ok(term) => term,
+            Err(error) => self.refuse(format!(
+                "condition value `{}`: {error}",
+                policy_value.text
+            )),
+        }
+    }
+}

@@ -1,0 +1,313 @@
+//! Pattern compilation: a glob (of an Action, a Resource, a StringLike or an
+//! ArnLike value) against a string term becomes string constraints.
+//!
+//! Cheapest exact form first, because z3's regex solver is fragile:
+//! no wildcard → equality; one `*` → prefix ∧ suffix ∧ length (∧ "no colon
+//! in the middle" for a segment-bound star); two crossing `*` around a
+//! literal → prefix ∧ suffix ∧ `contains` on the middle; `?` → a length and
+//! per-position character tests. Only the remaining shapes become regular
+//! expressions, and only when the pattern is constant. Literal pieces may be
+//! symbolic strings (policy variables), which never act as wildcards.
+//!
+//! Trusts the glob tokens compiled in `policy/pattern.rs` (the same ones the
+//! concrete matcher runs).
+
+use super::term::{Regex, Term};
+use crate::policy::pattern::GlobToken;
+
+/// One item of a glob with possibly symbolic literal text.
+#[derive(Debug, Clone)]
+pub enum GlobItem {
+    Literal(Term),
+    /// `?`: one character (not `:` unless `crosses_colons`).
+    One { crosses_colons: bool },
+    /// `*`: any run of characters (without `:` unless `crosses_colons`).
+    Many { crosses_colons: bool },
+}
+
+/// Why a pattern could not be compiled exactly.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("pattern not supported by the symbolic encoding: {0}")]
+pub struct PatternUnsupported(pub String);
+
+/// The items of a constant glob.
+pub fn items_of_tokens(tokens: &[GlobToken]) -> Vec<GlobItem> {
+    tokens
+        .iter()
+        .map(|token| match token {
+            GlobToken::Literal(text) => GlobItem::Literal(Term::string(text)),
+            GlobToken::AnyCharacter { crosses_colons } => GlobItem::One {
+                crosses_colons: *crosses_colons,
+            },
+            GlobToken::AnySequence { crosses_colons } => GlobItem::Many {
+                crosses_colons: *crosses_colons,
+            },
+        })
+        .collect()
+}
+
+/// `subject` matches the glob.
+pub fn glob_matches(subject: &Term, items: &[GlobItem]) -> Result<Term, PatternUnsupported> {
+    let items = normalise(items);
+    // Segments between stars.
+    let mut segments: Vec<Vec<GlobItem>> = vec![Vec::new()];
+    let mut stars: Vec<bool> = Vec::new();
+    for item in &items {
+        match item {
+            GlobItem::Many { crosses_colons } => {
+                stars.push(*crosses_colons);
+                segments.push(Vec::new());
+            }
+            other => segments.last_mut().map(|s| s.push(other.clone())).unwrap_or(()),
+        }
+    }
+    let length = subject.length();
+    match stars.as_slice() {
+        [] => {
+            let segment = &segments[0];
+            if let Some(text) = all_literal(segment) {
+                return Ok(subject.equals(&text));
+            }
+            let size = segment_length(segment);
+            Ok(Term::and([
+                length.equals(&size),
+                chain(subject, segment, &Term::int(0), true, false),
+            ]))
+        }
+        [crosses] => {
+            let (head, tail) = (&segments[0], &segments[1]);
+            if head.is_empty() && tail.is_empty() && *crosses {
+                return Ok(Term::truth());
+            }
+            let head_length = segment_length(head);
+            let tail_length = segment_length(tail);
+            let tail_start = length.subtract(&tail_length);
+            let mut parts = vec![
+                Term::add([head_length.clone(), tail_length.clone()]).less_or_equal(&length),
+                chain(subject, head, &Term::int(0), true, false),
+                chain(subject, tail, &tail_start, false, true),
+            ];
+            if !crosses {
+                let middle = subject.substring(&head_length, &tail_start.subtract(&head_length));
+                parts.push(middle.contains(&Term::string(":")).not());
+            }
+            Ok(Term::and(parts))
+        }
+        [true, true] if all_literal(&segments[1]).is_some() => {
+            let (head, tail) = (&segments[0], &segments[2]);
+            let middle_text = all_literal(&segments[1]).unwrap_or_else(|| Term::string(""));
+            let head_length = segment_length(head);
+            let tail_length = segment_length(tail);
+            let tail_start = length.subtract(&tail_length);
+            let middle = subject.substring(&head_length, &tail_start.subtract(&head_length));
+            Ok(Term::and([
+                Term::add([head_length.clone(), tail_length.clone()]).less_or_equal(&length),
+                chain(subject, head, &Term::int(0), true, false),
+                chain(subject, tail, &tail_start, false, true),
+                middle.contains(&middle_text),
+            ]))
+        }
+        _ => Ok(subject.in_regex(regex_of(&items)?)),
+    }
+}
+
+/// Merges adjacent literals (so `a${x}b` is one literal piece).
+fn normalise(items: &[GlobItem]) -> Vec<GlobItem> {
+    let mut result: Vec<GlobItem> = Vec::new();
+    for item in items {
+        match (item, result.last_mut()) {
+            (GlobItem::Literal(text), Some(GlobItem::Literal(previous))) => {
+                *previous = Term::concat([previous.clone(), text.clone()]);
+            }
+            (GlobItem::Many { crosses_colons }, Some(GlobItem::Many { crosses_colons: previous })) => {
+                *previous = *previous || *crosses_colons;
+            }
+            _ => result.push(item.clone()),
+        }
+    }
+    result
+}
+
+/// The segment's text when it holds no `?`.
+fn all_literal(segment: &[GlobItem]) -> Option<Term> {
+    let mut pieces = Vec::new();
+    for item in segment {
+        match item {
+            GlobItem::Literal(text) => pieces.push(text.clone()),
+            _ => return None,
+        }
+    }
+    Some(Term::concat(pieces))
+}
+
+fn segment_length(segment: &[GlobItem]) -> Term {
+    Term::add(segment.iter().map(|item| match item {
+        GlobItem::Literal(text) => text.length(),
+        _ => Term::int(1),
+    }))
+}
+
+/// The segment's items sit at `start` in `subject`. A leading literal at
+/// offset 0 becomes a prefix test, a trailing one at the end a suffix test.
+fn chain(
+    subject: &Term,
+    segment: &[GlobItem],
+    start: &Term,
+    at_start: bool,
+    at_end: bool,
+) -> Term {
+    let mut parts = Vec::new();
+    let mut offset = start.clone();
+    let last = segment.len().saturating_sub(1);
+    for (index, item) in segment.iter().enumerate() {
+        match item {
+            GlobItem::Literal(text) => {
+                let size = text.length();
+                if at_start && index == 0 {
+                    parts.push(text.prefix_of(subject));
+                } else if at_end && index == last {
+                    parts.push(text.suffix_of(subject));
+                } else {
+                    parts.push(subject.substring(&offset, &size).equals(text));
+                }
+                offset = Term::add([offset, size]);
+            }
+            GlobItem::One { crosses_colons } => {
+                if !crosses_colons {
+                    parts.push(
+                        subject
+                            .substring(&offset, &Term::int(1))
+                            .equals(&Term::string(":"))
+                            .not(),
+                    );
+                }
+                offset = Term::add([offset, Term::int(1)]);
+            }
+            GlobItem::Many { .. } => {}
+        }
+    }
+    Term::and(parts)
+}
+
+/// The glob as a regular expression (constant literals only).
+fn regex_of(items: &[GlobItem]) -> Result<Regex, PatternUnsupported> {
+    let any = |crosses: bool| {
+        if crosses {
+            Regex::printable()
+        } else {
+            Regex::printable_except_colon()
+        }
+    };
+    let mut parts = Vec::new();
+    for item in items {
+        parts.push(match item {
+            GlobItem::Literal(text) => match text.as_string() {
+                Some(text) => Regex::Literal(text.to_string()),
+                None => {
+                    return Err(PatternUnsupported(
+                        "a policy variable inside a pattern with several wildcards".into(),
+                    ))
+                }
+            },
+            GlobItem::One { crosses_colons } => any(*crosses_colons),
+            GlobItem::Many { crosses_colons } => Regex::star(any(*crosses_colons)),
+        });
+    }
+    Ok(Regex::Concat(parts))
+}
+
+/// `subject` equals `text` ignoring case (ASCII letters), `text` constant.
+pub fn equals_ignoring_case(subject: &Term, text: &str) -> Term {
+    if !text.chars().any(|c| c.is_ascii_alphabetic()) {
+        return subject.equals(&Term::string(text));
+    }
+    let parts = text
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphabetic() {
+                Regex::Union(vec![
+                    Regex::Literal(c.to_ascii_lowercase().to_string()),
+                    Regex::Literal(c.to_ascii_uppercase().to_string()),
+                ])
+            } else {
+                Regex::Literal(c.to_string())
+            }
+        })
+        .collect();
+    subject.in_regex(Regex::Concat(parts))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::policy::pattern::{Glob, WildcardRule};
+    use crate::symbolic::term::{Sort, TermNode};
+
+    fn compile(pattern: &str, rule: WildcardRule, subject: &Term) -> Term {
+        let glob = Glob::compile(pattern, rule);
+        glob_matches(subject, &items_of_tokens(&glob.tokens)).expect("compiles")
+    }
+
+    fn uses_regex(term: &Term) -> bool {
+        format!("{term:?}").contains("InRegex")
+    }
+
+    /// On constant subjects the compiled constraint folds to the concrete answer.
+    #[test]
+    fn folds_to_the_concrete_matcher() {
+        let cases = [
+            ("*", "anything"),
+            ("arn:aws:s3:::bucket/*", "arn:aws:s3:::bucket/a/b:c"),
+            ("arn:aws:s3:::bucket/*", "arn:aws:s3:::bucket"),
+            ("arn:aws:iam::1*2:role/x", "arn:aws:iam::1:2:role/x"),
+            ("arn:aws:iam::1*2:role/x", "arn:aws:iam::1552:role/x"),
+            ("arn:aws:s3:::b?cket", "arn:aws:s3:::bucket"),
+            ("arn:aws:s3:::b?cket", "arn:aws:s3:::b:cket"),
+            ("a*b*c", "axxbyyc"),
+            ("a*b*c", "axxc"),
+            ("a*b?c*d", "abxcd"),
+            ("a*b?c*d", "abcd"),
+        ];
+        for rule in [WildcardRule::Plain, WildcardRule::ArnSegments] {
+            for (pattern, text) in cases {
+                let expected = Glob::compile(pattern, rule).matches(text);
+                let term = compile(pattern, rule, &Term::string(text));
+                assert_eq!(
+                    term.as_bool(),
+                    Some(expected),
+                    "{pattern} on {text} under {rule:?}: {term:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn common_shapes_avoid_regex() {
+        let subject = Term::variable("s", Sort::String);
+        for pattern in [
+            "s3:getobject",
+            "s3:get*",
+            "arn:aws:s3:::bucket/*",
+            "arn:aws:s3:::b*/x",
+            "s3:?etobject",
+            "*",
+        ] {
+            let term = compile(pattern, WildcardRule::ArnSegments, &subject);
+            assert!(!uses_regex(&term), "{pattern}: {term:?}");
+        }
+        assert!(matches!(
+            compile("*", WildcardRule::Plain, &subject).node(),
+            TermNode::BoolLiteral(true)
+        ));
+        let term = compile("*abc*", WildcardRule::Plain, &subject);
+        assert!(!uses_regex(&term), "{term:?}");
+        let term = compile("a*b*c*d", WildcardRule::Plain, &subject);
+        assert!(uses_regex(&term));
+    }
+
+    #[test]
+    fn ignoring_case() {
+        assert!(equals_ignoring_case(&Term::string("AbC"), "aBc").is_true());
+        assert!(equals_ignoring_case(&Term::string("AbD"), "aBc").is_false());
+    }
+}
