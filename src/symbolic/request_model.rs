@@ -20,10 +20,8 @@
 
 use super::axioms::{binding_of, AxiomId, KeyBinding, MULTIVALUED_KEYS};
 use super::term::{Regex, Sort, Term};
-use crate::policy::{
-    BaseOperator, Comparison, ConditionValue, PolicyDocument,
-};
 use crate::policy::template::TemplatePart;
+use crate::policy::{BaseOperator, Comparison, ConditionValue, PolicyDocument};
 use crate::request::PrincipalKind;
 use crate::values::Decimal;
 use indexmap::IndexMap;
@@ -377,13 +375,18 @@ impl RequestModel {
         let empty = Term::string("");
         let kind_range = Term::and([
             Term::int(0).less_or_equal(&p.kind),
-            p.kind.less_or_equal(&Term::int(PRINCIPAL_KINDS.len() as i128 - 1)),
+            p.kind
+                .less_or_equal(&Term::int(PRINCIPAL_KINDS.len() as i128 - 1)),
         ]);
         self.axioms.push((AxiomId::PrincipalKinds, kind_range));
 
         let twelve_digits = p.account.length().equals(&Term::int(12));
         let accounts = Term::and([
-            Term::ite(&p.has_identity_side(), &twelve_digits, &p.account.equals(&empty)),
+            Term::ite(
+                &p.has_identity_side(),
+                &twelve_digits,
+                &p.account.equals(&empty),
+            ),
             Term::or([
                 self.resource_account.equals(&empty),
                 self.resource_account.length().equals(&Term::int(12)),
@@ -456,10 +459,7 @@ impl RequestModel {
             p.text.equals(&arn("iam", vec![Term::string("root")])),
             no_role.clone(),
         ]);
-        let service = Term::and([
-            p.text.contains(&Term::string(".")),
-            no_role.clone(),
-        ]);
+        let service = Term::and([p.text.contains(&Term::string(".")), no_role.clone()]);
         let provider = Term::and([p.text.equals(&empty).not(), no_role.clone()]);
         let anonymous = Term::and([p.text.equals(&Term::string("anonymous")), no_role]);
         let shapes = Term::and([
@@ -491,10 +491,8 @@ impl RequestModel {
         self.axioms.push((AxiomId::ActionShape, action));
         self.format(&self.action_service.clone(), Format::LowerCaseWithoutColon);
         self.format(&self.action_name.clone(), Format::LowerCaseWithoutColon);
-        self.axioms.push((
-            AxiomId::ResourceShape,
-            self.resource.equals(&empty).not(),
-        ));
+        self.axioms
+            .push((AxiomId::ResourceShape, self.resource.equals(&empty).not()));
         self.format(&self.resource.clone(), Format::Printable);
     }
 
@@ -528,8 +526,8 @@ impl RequestModel {
                 usage.display, family
             ));
         }
-        let multivalued = binding.is_none()
-            && (usage.set_qualified || MULTIVALUED_KEYS.contains(&key));
+        let multivalued =
+            binding.is_none() && (usage.set_qualified || MULTIVALUED_KEYS.contains(&key));
         let mut slot_count = if multivalued {
             usage.quantifications.max(1) + usize::from(usage.read_by_variable)
         } else {
@@ -568,21 +566,16 @@ impl RequestModel {
                 ValueFamily::Ip => {
                     let bits = Term::variable(&name("ip"), Sort::BitVec(128));
                     let is_v6 = Term::variable(&name("ipv6"), Sort::Bool);
-                    let v4_range = bits.bit_vector_less_or_equal(&Term::bit_vector(
-                        u128::from(u32::MAX),
-                        128,
-                    ));
-                    self.axioms
-                        .push((AxiomId::TypedKeys, is_v6.or2(&v4_range)));
+                    let v4_range =
+                        bits.bit_vector_less_or_equal(&Term::bit_vector(u128::from(u32::MAX), 128));
+                    self.axioms.push((AxiomId::TypedKeys, is_v6.or2(&v4_range)));
                     SymbolicValue::Ip { bits, is_v6 }
                 }
             };
             if let Some(previous) = slots.last() {
                 let previous: &Slot = previous;
-                self.axioms.push((
-                    AxiomId::SingleValuedKeys,
-                    active.implies(&previous.active),
-                ));
+                self.axioms
+                    .push((AxiomId::SingleValuedKeys, active.implies(&previous.active)));
             }
             slots.push(Slot { active, value });
         }
@@ -643,8 +636,7 @@ impl RequestModel {
     fn bind_key(&mut self, key: &mut KeyModel, binding: KeyBinding) {
         use PrincipalKind as K;
         let p = &self.principal;
-        let (present, value, components): (Term, Option<Term>, Option<[Term; 6]>) = match binding
-        {
+        let (present, value, components): (Term, Option<Term>, Option<[Term; 6]>) = match binding {
             KeyBinding::PrincipalArn => (
                 p.has_identity_side(),
                 Some(p.principal_arn()),
@@ -662,7 +654,13 @@ impl RequestModel {
                     value = Term::ite(&p.is(kind), &Term::string(name), &value);
                 }
                 (
-                    p.is_any(&[K::IamUser, K::RoleSession, K::FederatedUser, K::AccountRoot, K::Anonymous]),
+                    p.is_any(&[
+                        K::IamUser,
+                        K::RoleSession,
+                        K::FederatedUser,
+                        K::AccountRoot,
+                        K::Anonymous,
+                    ]),
                     Some(value),
                     None,
                 )
