@@ -153,29 +153,10 @@ pub fn format_date(milliseconds: i128) -> String {
     let milliseconds = milliseconds.max(0) as i64;
     let days = milliseconds.div_euclid(86_400_000);
     let in_day = milliseconds.rem_euclid(86_400_000);
-    let (year, month, day) = civil_from_days(days);
+    let (year, month, day) = crate::values::date::civil_from_days(days);
     let (hour, minute) = (in_day / 3_600_000, (in_day / 60_000) % 60);
     let (second, millisecond) = ((in_day / 1000) % 60, in_day % 1000);
     format!("{year:04}-{month:02}-{day:02}T{hour:02}:{minute:02}:{second:02}.{millisecond:03}Z")
-}
-
-/// Howard Hinnant's inverse of `days_from_civil`.
-fn civil_from_days(days: i64) -> (i64, i64, i64) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let day_of_era = z - era * 146_097;
-    let year_of_era =
-        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-    let month_index = (5 * day_of_year + 2) / 153;
-    let day = day_of_year - (153 * month_index + 2) / 5 + 1;
-    let month = if month_index < 10 {
-        month_index + 3
-    } else {
-        month_index - 9
-    };
-    let year = year_of_era + era * 400 + i64::from(month <= 2);
-    (year, month, day)
 }
 
 fn format_address(bits: u128, is_v6: bool) -> String {
