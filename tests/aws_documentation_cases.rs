@@ -1337,7 +1337,7 @@ fn rows() -> Vec<Row> {
     let same_team = |principal_tags: Value| {
         let mut scenario = c(
             "StringEquals",
-            "aws:ResourceTag/Team",
+            "s3:ExistingObjectTag/Team",
             json!("${aws:PrincipalTag/team}"),
         );
         scenario["principal"]["tags"] = principal_tags;

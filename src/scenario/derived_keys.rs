@@ -69,8 +69,20 @@ pub fn derive_keys(
             single(&format!("aws:PrincipalTag/{tag}"), value.clone());
         }
     }
+    // S3 objects expose their tags as s3:ExistingObjectTag/<key>, not
+    // aws:ResourceTag (https://docs.aws.amazon.com/AmazonS3/latest/userguide/tagging-and-policies.html).
+    let is_s3_object = request
+        .resource
+        .strip_prefix("arn:")
+        .and_then(|rest| rest.split_once(":s3:::"))
+        .is_some_and(|(_, path)| path.contains('/'));
+    let tag_key_prefix = if is_s3_object {
+        "s3:ExistingObjectTag"
+    } else {
+        "aws:ResourceTag"
+    };
     for (tag, value) in resource_tags {
-        single(&format!("aws:ResourceTag/{tag}"), value.clone());
+        single(&format!("{tag_key_prefix}/{tag}"), value.clone());
     }
     if let Some(account) = &request.resource_account {
         single("aws:ResourceAccount", account.clone());

@@ -66,12 +66,14 @@ impl RequestSpec {
                 "context",
             ],
         )?;
+        // `"*"` leaves a field open, except the resource: `"*"` is the
+        // resource AWS uses for actions without one (`s3:ListAllMyBuckets`).
         let open_string = |key: &str| -> Result<Option<String>, InputError> {
             match member(members, key) {
                 None => Ok(None),
                 Some(value) => {
                     let text = source.scalar_text(value, &join_path(path, key))?;
-                    Ok((text != "*").then_some(text))
+                    Ok((text != "*" || key == "resource").then_some(text))
                 }
             }
         };
@@ -303,13 +305,14 @@ impl Scenario {
     ) -> Result<(), InputError> {
         let path = "resource";
         if let JsonValue::String(text) = &node.value {
-            self.request.resource = (text != "*").then(|| text.clone());
+            self.request.resource = Some(text.clone());
             return Ok(());
         }
         let members = source.object(node, path, &["arn", "account", "kind", "policy", "tags"])?;
         if let Some(arn) = member(members, "arn") {
-            let text = source.string(arn, "resource.arn")?;
-            self.request.resource = (text != "*").then(|| text.to_string());
+            // `"*"` is the resource of actions without one; leave the
+            // field out to keep it open.
+            self.request.resource = Some(source.string(arn, "resource.arn")?.to_string());
         }
         if let Some(account) = member(members, "account") {
             let text = source.scalar_text(account, "resource.account")?;

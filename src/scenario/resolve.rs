@@ -64,6 +64,16 @@ impl Scenario {
         }
         if let Some(session) = &self.session_policy {
             layers.push(single("session", LayerRole::SessionPolicy, session));
+        } else if self.principal_is_federated_user() {
+            // A GetFederationToken session without a session policy has no
+            // permissions (https://docs.aws.amazon.com/STS/latest/APIReference/API_GetFederationToken.html):
+            // an empty session layer bounds it to nothing.
+            layers.push(Layer {
+                name: "session".to_string(),
+                role: LayerRole::SessionPolicy,
+                policies: Vec::new(),
+                applicability: Applicability::Always,
+            });
         }
         if let Some(organization) = &self.organization {
             let path_of = |account: Option<&str>| {
@@ -99,6 +109,14 @@ impl Scenario {
             ));
         }
         layers
+    }
+
+    /// The scenario's principal is a federated user (`sts::…:federated-user/…`).
+    pub fn principal_is_federated_user(&self) -> bool {
+        self.principal
+            .as_deref()
+            .and_then(|text| RequestPrincipal::parse(text).ok())
+            .is_some_and(|principal| principal.kind == PrincipalKind::FederatedUser)
     }
 
     /// The facts of a concrete request.
