@@ -61,10 +61,8 @@ impl Engine {
         for formatted in &model.formats {
             session.declare(&formatted.variable)?;
         }
-        for key in model.keys.values() {
-            for slot in &key.slots {
-                session.declare(&slot.active)?;
-            }
+        for term in model.request_terms() {
+            session.declare(&term)?;
         }
         Ok(Engine {
             session,
