@@ -33,3 +33,6 @@ pub use zone::{find_access_outside_zone, OutsideAccess, Zone, ZoneVerdict};
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod property_tests;
