@@ -61,11 +61,11 @@ impl Interpretation for ConcreteInterpretation<'_> {
             otherwise
         }
     }
-    fn all_of<T>(&self, items: &[T], mut test: impl FnMut(&T) -> bool) -> bool {
-        items.iter().all(|item| test(item))
+    fn all_of<T>(&self, items: &[T], test: impl FnMut(&T) -> bool) -> bool {
+        items.iter().all(test)
     }
-    fn any_of<T>(&self, items: &[T], mut test: impl FnMut(&T) -> bool) -> bool {
-        items.iter().any(|item| test(item))
+    fn any_of<T>(&self, items: &[T], test: impl FnMut(&T) -> bool) -> bool {
+        items.iter().any(test)
     }
 
     fn action_matches(&self, pattern: &ActionPattern) -> bool {

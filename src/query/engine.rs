@@ -90,6 +90,25 @@ impl Engine {
                 let values = self.readable_model(model, goal).unwrap_or(values);
                 return Ok(Search::Found(Box::new(decode(model, &values)?)));
             }
+            // Cheap first: pin each offending variable to a repaired copy of
+            // its value (bad characters replaced); only if that fails,
+            // assert the formats as regular expressions.
+            let mut pinned = vec![goal.clone()];
+            for violation in &violations {
+                if let Some(text) = values.string(&violation.name) {
+                    pinned.push(
+                        violation
+                            .variable
+                            .equals(&Term::string(&violation.format.repair(text))),
+                    );
+                }
+            }
+            self.checks += 1;
+            if let CheckOutcome::Sat(repaired) = self.session.check(&pinned)? {
+                if format_violations(model, &repaired).is_empty() {
+                    return Ok(Search::Found(Box::new(decode(model, &repaired)?)));
+                }
+            }
             let mut added = false;
             for violation in violations {
                 let label = format!("{}:{:?}", violation.name, violation.format);

@@ -22,8 +22,8 @@ pub mod setup;
 pub mod zone;
 
 pub use compare::{
-    compare, compare_policies, replay, single_policy_setup, Comparison, Counterexample,
-    Direction, Verdict,
+    compare, compare_policies, replay, single_policy_setup, Comparison, Counterexample, Direction,
+    Verdict,
 };
 pub use constraints::RequestConstraints;
 pub use engine::{QueryOptions, Search};

@@ -50,7 +50,12 @@ const PRINCIPALS: &[&str] = &[
     "arn:aws:iam::444455556666:role/Ops",
     "arn:aws:sts::444455556666:federated-user/bob",
 ];
-const REQUEST_ACTIONS: &[&str] = &["s3:GetObject", "s3:PutObject", "ec2:RunInstances", "iam:PassRole"];
+const REQUEST_ACTIONS: &[&str] = &[
+    "s3:GetObject",
+    "s3:PutObject",
+    "ec2:RunInstances",
+    "iam:PassRole",
+];
 const REQUEST_RESOURCES: &[&str] = &[
     "arn:aws:s3:::bucket/key",
     "arn:aws:s3:::bucket2",
@@ -83,7 +88,11 @@ fn statement() -> impl Strategy<Value = String> {
             format!(
                 r#"{{"Effect": "{}", "{}": [{}], "Resource": [{}]{condition}}}"#,
                 if allow { "Allow" } else { "Deny" },
-                if not_action && !allow { "NotAction" } else { "Action" },
+                if not_action && !allow {
+                    "NotAction"
+                } else {
+                    "Action"
+                },
                 list(actions),
                 list(resources),
             )
@@ -108,49 +117,55 @@ fn request() -> impl Strategy<Value = ConcreteRequest> {
         prop::sample::select(REQUEST_ACTIONS.to_vec()),
         prop::sample::select(REQUEST_RESOURCES.to_vec()),
         prop::option::of(prop::sample::select(vec!["home/a", "tmp", "other"])),
-        prop::option::of(prop::sample::select(vec!["10.1.2.3", "192.168.0.1", "2001:db8::1"])),
+        prop::option::of(prop::sample::select(vec![
+            "10.1.2.3",
+            "192.168.0.1",
+            "2001:db8::1",
+        ])),
         prop::option::of(prop::sample::select(vec!["60", "7200", "3600"])),
         prop::sample::subsequence(vec!["a", "b", "c"], 0..3),
         prop::option::of(prop::sample::select(vec!["blue", "red"])),
     )
-        .prop_map(|(principal, action, resource, prefix, ip, age, tags, team)| {
-            let principal = RequestPrincipal::parse(principal).expect("valid principal");
-            let mut request = ConcreteRequest::new(principal.clone(), action, resource);
-            // The ARN's account field is the resource's account (an axiom).
-            request.resource_account = crate::policy::pattern::split_arn(resource)
-                .map(|parts| parts[4].to_string())
-                .filter(|account| !account.is_empty());
-            let context = &mut request.context;
-            if let Some(arn) = principal.principal_arn() {
-                context.set_single("aws:PrincipalArn", arn);
-            }
-            if let (Some(name), crate::request::PrincipalKind::IamUser) =
-                (&principal.name, principal.kind)
-            {
-                context.set_single("aws:username", name.clone());
-            }
-            context.set_single("aws:CurrentTime", "2026-01-01T00:00:00.000Z");
-            if let Some(prefix) = prefix {
-                context.set_single("s3:prefix", prefix);
-            }
-            if let Some(ip) = ip {
-                context.set_single("aws:SourceIp", ip);
-            }
-            if let Some(age) = age {
-                context.set_single("aws:MultiFactorAuthAge", age);
-            }
-            if !tags.is_empty() {
-                context.set(
-                    "aws:TagKeys",
-                    tags.iter().map(|tag| tag.to_string()).collect(),
-                    true,
-                );
-            }
-            if let Some(team) = team {
-                context.set_single("aws:PrincipalTag/team", team);
-            }
-            request
-        })
+        .prop_map(
+            |(principal, action, resource, prefix, ip, age, tags, team)| {
+                let principal = RequestPrincipal::parse(principal).expect("valid principal");
+                let mut request = ConcreteRequest::new(principal.clone(), action, resource);
+                // The ARN's account field is the resource's account (an axiom).
+                request.resource_account = crate::policy::pattern::split_arn(resource)
+                    .map(|parts| parts[4].to_string())
+                    .filter(|account| !account.is_empty());
+                let context = &mut request.context;
+                if let Some(arn) = principal.principal_arn() {
+                    context.set_single("aws:PrincipalArn", arn);
+                }
+                if let (Some(name), crate::request::PrincipalKind::IamUser) =
+                    (&principal.name, principal.kind)
+                {
+                    context.set_single("aws:username", name.clone());
+                }
+                context.set_single("aws:CurrentTime", "2026-01-01T00:00:00.000Z");
+                if let Some(prefix) = prefix {
+                    context.set_single("s3:prefix", prefix);
+                }
+                if let Some(ip) = ip {
+                    context.set_single("aws:SourceIp", ip);
+                }
+                if let Some(age) = age {
+                    context.set_single("aws:MultiFactorAuthAge", age);
+                }
+                if !tags.is_empty() {
+                    context.set(
+                        "aws:TagKeys",
+                        tags.iter().map(|tag| tag.to_string()).collect(),
+                        true,
+                    );
+                }
+                if let Some(team) = team {
+                    context.set_single("aws:PrincipalTag/team", team);
+                }
+                request
+            },
+        )
 }
 
 /// The request as constraints on the model; `None` when the model cannot
@@ -161,7 +176,9 @@ fn fix_request(model: &RequestModel, request: &ConcreteRequest) -> Option<Term> 
         principal
             .kind
             .equals(&Term::int(kind_code(request.principal.kind))),
-        principal.text.equals(&Term::string(&request.principal.text)),
+        principal
+            .text
+            .equals(&Term::string(&request.principal.text)),
         model.resource.equals(&Term::string(&request.resource)),
         model.resource_account.equals(&Term::string(
             request.resource_account.as_deref().unwrap_or(""),
@@ -232,7 +249,7 @@ proptest! {
             session.assert(axiom).unwrap();
         }
         session.assert(&fixed).unwrap();
-        let outcome = session.check(&[allowed.clone()]).unwrap();
+        let outcome = session.check(std::slice::from_ref(&allowed)).unwrap();
         prop_assert!(!matches!(outcome, CheckOutcome::Unknown(_)));
         prop_assert_eq!(matches!(outcome, CheckOutcome::Sat(_)), concrete,
             "policy {:#?}\nrequest {:#?}", policy, request);
@@ -264,4 +281,66 @@ proptest! {
             }
         }
     }
+}
+
+/// Timing of typical equivalence queries (run with `--ignored --nocapture`):
+/// 50-statement policies from the vocabulary above, compared with a
+/// reordered copy (equivalent) and with a copy whose one statement changed.
+#[test]
+#[ignore]
+fn timing_of_typical_queries() {
+    use proptest::strategy::ValueTree;
+    use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
+    let mut runner = TestRunner::new_with_rng(
+        Config::default(),
+        TestRng::from_seed(RngAlgorithm::ChaCha, &[7; 32]),
+    );
+    let statements = prop::collection::vec(statement(), 50);
+    let mut times = Vec::new();
+    let options = QueryOptions::default();
+    for round in 0..40 {
+        let mut old = statements.new_tree(&mut runner).unwrap().current();
+        // Keep the old policy's statements small in number of conditions.
+        old.truncate(50);
+        let mut new = old.clone();
+        if round % 2 == 0 {
+            new.reverse();
+        } else {
+            new[round % 50] = statement().new_tree(&mut runner).unwrap().current();
+        }
+        let parse = |statements: &[String]| {
+            let text = format!(
+                r#"{{"Version": "2012-10-17", "Statement": [{}]}}"#,
+                statements.join(", ")
+            );
+            parse_policy(&text, "timing.json", Some(PolicyKind::Identity))
+                .unwrap()
+                .document
+        };
+        let (old, new) = (parse(&old), parse(&new));
+        let start = std::time::Instant::now();
+        let comparison = compare_policies(
+            &old,
+            &new,
+            PolicyKind::Identity,
+            &RequestConstraints::default(),
+            &options,
+        )
+        .unwrap();
+        let elapsed = start.elapsed();
+        eprintln!(
+            "round {round}: {:?} in {elapsed:?} ({} checks)",
+            comparison.verdict, comparison.solver_checks
+        );
+        times.push(elapsed);
+    }
+    times.sort();
+    let percentile = |p: usize| times[(times.len() * p / 100).min(times.len() - 1)];
+    eprintln!(
+        "p50 {:?}  p90 {:?}  p99 {:?}  max {:?}",
+        percentile(50),
+        percentile(90),
+        percentile(99),
+        times[times.len() - 1]
+    );
 }

@@ -23,14 +23,8 @@ fn options() -> QueryOptions {
 fn compare_kind(kind: PolicyKind, old: &str, new: &str) -> Comparison {
     let old = document(old, kind);
     let new = document(new, kind);
-    compare_policies(
-        &old,
-        &new,
-        kind,
-        &RequestConstraints::default(),
-        &options(),
-    )
-    .unwrap_or_else(|error| panic!("{error}"))
+    compare_policies(&old, &new, kind, &RequestConstraints::default(), &options())
+        .unwrap_or_else(|error| panic!("{error}"))
 }
 
 fn expect(kind: PolicyKind, old: &str, new: &str, verdict: Verdict) -> Comparison {
@@ -48,10 +42,7 @@ fn expect(kind: PolicyKind, old: &str, new: &str, verdict: Verdict) -> Compariso
     let expected_directions = match verdict {
         Verdict::MorePermissive => vec![Direction::NewAllowsOldDenies],
         Verdict::LessPermissive => vec![Direction::OldAllowsNewDenies],
-        Verdict::Incomparable => vec![
-            Direction::NewAllowsOldDenies,
-            Direction::OldAllowsNewDenies,
-        ],
+        Verdict::Incomparable => vec![Direction::NewAllowsOldDenies, Direction::OldAllowsNewDenies],
         _ => vec![],
     };
     assert_eq!(directions, expected_directions);
@@ -575,13 +566,7 @@ fn boundary_added_is_caught() {
         ],
         FactsRule::default(),
     );
-    let comparison = compare(
-        &old,
-        &new,
-        &RequestConstraints::default(),
-        &options(),
-    )
-    .unwrap();
+    let comparison = compare(&old, &new, &RequestConstraints::default(), &options()).unwrap();
     assert_eq!(comparison.verdict, Verdict::LessPermissive);
     let example = &comparison.counterexamples[0];
     assert!(!example.request.action_lowercase.starts_with("s3:"));
@@ -649,13 +634,7 @@ fn zone_of_trust() {
             resource_account: Some("111122223333".into()),
             ..RequestConstraints::default()
         };
-        find_access_outside_zone(
-            &setup,
-            &zone,
-            &in_zone,
-            &options(),
-        )
-        .unwrap()
+        find_access_outside_zone(&setup, &zone, &in_zone, &options()).unwrap()
     };
     assert!(matches!(check(&public), ZoneVerdict::Exposed(_)));
     let verdict = check(&own_account);

@@ -32,7 +32,9 @@ pub enum ZoneVerdict {
     /// No principal outside the zone is allowed (within the constraints).
     Contained,
     Exposed(Box<OutsideAccess>),
-    Inconclusive { reason: String },
+    Inconclusive {
+        reason: String,
+    },
 }
 
 /// Searches for a request allowed by `setup` whose principal is outside
@@ -62,7 +64,9 @@ pub fn find_access_outside_zone(
         (&zone.organization_id, model.keys.get("aws:principalorgid"))
     {
         if let Some(value) = key.first_text() {
-            let ours = key.present().and2(&value.equals(&Term::string(organization)));
+            let ours = key
+                .present()
+                .and2(&value.equals(&Term::string(organization)));
             // Ours exactly for the zone's accounts.
             constraint = constraint.and2(&Term::or([
                 ours.and2(&inside),

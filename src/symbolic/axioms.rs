@@ -35,7 +35,8 @@ pub struct Axiom {
     pub source: &'static str,
 }
 
-const IDENTIFIERS: &str = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html";
+const IDENTIFIERS: &str =
+    "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html";
 const GLOBAL_KEYS: &str =
     "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html";
 const MULTIVALUED: &str = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html";

@@ -11,9 +11,7 @@
 //! Trusts the model to satisfy the axioms; the replay in `query/` checks
 //! everything else.
 
-use super::request_model::{
-    FormattedVariable, RequestModel, SymbolicValue, PRINCIPAL_KINDS,
-};
+use super::request_model::{FormattedVariable, RequestModel, SymbolicValue, PRINCIPAL_KINDS};
 use super::z3_backend::{Model, Value};
 use crate::request::{ConcreteRequest, PrincipalKind, RequestPrincipal};
 use std::net::{Ipv4Addr, Ipv6Addr};
@@ -71,7 +69,8 @@ pub fn decode(model: &RequestModel, values: &Model) -> Result<ConcreteRequest, D
     if let Some(violation) = format_violations(model, values).first() {
         return Err(DecodeError::Format(violation.name.clone()));
     }
-    let kind = kind_of(model, values).ok_or_else(|| DecodeError::Missing("principal kind".into()))?;
+    let kind =
+        kind_of(model, values).ok_or_else(|| DecodeError::Missing("principal kind".into()))?;
     let principal_text = text(values, &model.principal.text, "principal")?;
     let written = match kind {
         PrincipalKind::FederatedProvider => format!("federated:{principal_text}"),
@@ -199,7 +198,13 @@ mod tests {
             let (parsed, digits) = Decimal::parse(&text).unwrap().as_scaled_integer().unwrap();
             assert_eq!(parsed * 10i128.pow(scale - digits), number, "{text}");
         }
-        for milliseconds in [0i128, 1, 1_700_000_000_123, 951_782_400_000, 253_402_300_799_999] {
+        for milliseconds in [
+            0i128,
+            1,
+            1_700_000_000_123,
+            951_782_400_000,
+            253_402_300_799_999,
+        ] {
             assert_eq!(
                 parse_date(&format_date(milliseconds)).map(i128::from),
                 Some(milliseconds)

@@ -208,11 +208,10 @@ impl<'m> SymbolicInterpretation<'m> {
                 Some(text) => equals_ignoring_case(value, &text),
                 None => return Err("StringEqualsIgnoreCase with a policy variable".into()),
             },
-            Comparison::StringLike => glob_matches(
-                value,
-                &Self::glob_items(pieces, WildcardRule::Plain)?,
-            )
-            .map_err(|error| error.to_string())?,
+            Comparison::StringLike => {
+                glob_matches(value, &Self::glob_items(pieces, WildcardRule::Plain)?)
+                    .map_err(|error| error.to_string())?
+            }
             Comparison::Bool => {
                 let text = Self::constant_text(pieces).unwrap_or_default();
                 let lower = text.to_ascii_lowercase();
@@ -308,8 +307,7 @@ impl<'m> SymbolicInterpretation<'m> {
             }
             (_, SymbolicValue::Text { value, components }) => {
                 let (pieces, guard) = self.resolve(&policy_value.template)?;
-                let core =
-                    self.compare_text(comparison, value, components.as_deref(), &pieces)?;
+                let core = self.compare_text(comparison, value, components.as_deref(), &pieces)?;
                 Ok(guard.and2(&core))
             }
             (comparison, value) => Err(format!(
@@ -382,7 +380,11 @@ impl Interpretation for SymbolicInterpretation<'_> {
     }
 
     fn action_matches(&self, pattern: &ActionPattern) -> Term {
-        if let Some(term) = self.action_cache.borrow().get(&pattern.text.to_ascii_lowercase()) {
+        if let Some(term) = self
+            .action_cache
+            .borrow()
+            .get(&pattern.text.to_ascii_lowercase())
+        {
             return term.clone();
         }
         let model = self.model;
@@ -465,7 +467,9 @@ impl Interpretation for SymbolicInterpretation<'_> {
                     S::Grant | S::Exact => names.and2(&p.is(K::AccountRoot)),
                 };
             }
-            PrincipalEntry::IamUser { arn, .. } => (p.is(K::IamUser).and2(&text_is(arn)), Term::truth()),
+            PrincipalEntry::IamUser { arn, .. } => {
+                (p.is(K::IamUser).and2(&text_is(arn)), Term::truth())
+            }
             PrincipalEntry::Role { arn, .. } => (
                 p.is(K::RoleSession)
                     .and2(&p.role_arn.equals(&Term::string(arn))),
@@ -489,9 +493,10 @@ impl Interpretation for SymbolicInterpretation<'_> {
                     .and2(&text_is(&service.to_ascii_lowercase())),
                 Term::falsity(),
             ),
-            PrincipalEntry::Federated(provider) => {
-                (p.is(K::FederatedProvider).and2(&text_is(provider)), Term::falsity())
-            }
+            PrincipalEntry::Federated(provider) => (
+                p.is(K::FederatedProvider).and2(&text_is(provider)),
+                Term::falsity(),
+            ),
             PrincipalEntry::CanonicalUser(_) => return Term::falsity(),
         };
         // Entries other than accounts give Grant, or Exact when `given` holds.
@@ -535,13 +540,14 @@ impl Interpretation for SymbolicInterpretation<'_> {
                 _ => None,
             }),
         ]);
-        let others_named = Term::or(entries.iter().map(|entry| {
-            self.principal_matches(entry, PrincipalMatchStrength::Delegation)
-        }));
+        let others_named = Term::or(
+            entries
+                .iter()
+                .map(|entry| self.principal_matches(entry, PrincipalMatchStrength::Delegation)),
+        );
         let by_kind = Term::and([
             p.is(K::AccountRoot).implies(&account_listed),
-            p.is(K::IamUser)
-                .implies(&account_listed.and2(&user_listed)),
+            p.is(K::IamUser).implies(&account_listed.and2(&user_listed)),
             p.is(K::FederatedUser)
                 .implies(&account_listed.and2(&federated_listed)),
             p.is(K::RoleSession).implies(&Term::and([
@@ -596,10 +602,7 @@ impl Interpretation for SymbolicInterpretation<'_> {
     ) -> Term {
         match self.compare_value(comparison, value, policy_value) {
             Ok(term) => term,
-            Err(error) => self.refuse(format!(
-                "condition value `{}`: {error}",
-                policy_value.text
-            )),
+            Err(error) => self.refuse(format!("condition value `{}`: {error}", policy_value.text)),
         }
     }
 }

@@ -20,9 +20,13 @@ use crate::policy::pattern::GlobToken;
 pub enum GlobItem {
     Literal(Term),
     /// `?`: one character (not `:` unless `crosses_colons`).
-    One { crosses_colons: bool },
+    One {
+        crosses_colons: bool,
+    },
     /// `*`: any run of characters (without `:` unless `crosses_colons`).
-    Many { crosses_colons: bool },
+    Many {
+        crosses_colons: bool,
+    },
 }
 
 /// Why a pattern could not be compiled exactly.
@@ -67,7 +71,10 @@ pub fn glob_matches(subject: &Term, items: &[GlobItem]) -> Result<Term, PatternU
                 stars.push(*crosses_colons);
                 segments.push(Vec::new());
             }
-            other => segments.last_mut().map(|s| s.push(other.clone())).unwrap_or(()),
+            other => segments
+                .last_mut()
+                .map(|s| s.push(other.clone()))
+                .unwrap_or(()),
         }
     }
     let length = subject.length();
@@ -246,7 +253,12 @@ fn normalise(items: &[GlobItem]) -> Vec<GlobItem> {
             (GlobItem::Literal(text), Some(GlobItem::Literal(previous))) => {
                 *previous = Term::concat([previous.clone(), text.clone()]);
             }
-            (GlobItem::Many { crosses_colons }, Some(GlobItem::Many { crosses_colons: previous })) => {
+            (
+                GlobItem::Many { crosses_colons },
+                Some(GlobItem::Many {
+                    crosses_colons: previous,
+                }),
+            ) => {
                 *previous = *previous || *crosses_colons;
             }
             _ => result.push(item.clone()),
@@ -276,13 +288,7 @@ fn segment_length(segment: &[GlobItem]) -> Term {
 
 /// The segment's items sit at `start` in `subject`. A leading literal at
 /// offset 0 becomes a prefix test, a trailing one at the end a suffix test.
-fn chain(
-    subject: &Term,
-    segment: &[GlobItem],
-    start: &Term,
-    at_start: bool,
-    at_end: bool,
-) -> Term {
+fn chain(subject: &Term, segment: &[GlobItem], start: &Term, at_start: bool, at_end: bool) -> Term {
     let mut parts = Vec::new();
     let mut offset = start.clone();
     let last = segment.len().saturating_sub(1);

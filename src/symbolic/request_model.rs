@@ -20,10 +20,8 @@
 
 use super::axioms::{binding_of, AxiomId, KeyBinding, MULTIVALUED_KEYS};
 use super::term::{Regex, Sort, Term};
-use crate::policy::{
-    BaseOperator, Comparison, ConditionValue, PolicyDocument,
-};
 use crate::policy::template::TemplatePart;
+use crate::policy::{BaseOperator, Comparison, ConditionValue, PolicyDocument};
 use crate::request::PrincipalKind;
 use crate::values::Decimal;
 use indexmap::IndexMap;
@@ -99,6 +97,27 @@ impl Format {
 
     pub fn accepts(self, text: &str) -> bool {
         self.regex().matches(text)
+    }
+
+    /// `text` with every character the format refuses replaced by one it
+    /// accepts (same length, so length constraints still hold).
+    pub fn repair(self, text: &str) -> String {
+        let replacement = match self {
+            Format::Digits => '0',
+            _ => 'x',
+        };
+        text.chars()
+            .map(|character| {
+                let lowered = character.to_ascii_lowercase();
+                if self.accepts(&character.to_string()) {
+                    character
+                } else if self.accepts(&lowered.to_string()) {
+                    lowered
+                } else {
+                    replacement
+                }
+            })
+            .collect()
     }
 }
 
@@ -401,7 +420,10 @@ impl RequestModel {
             ),
             (
                 K::IamUser,
-                arn("iam", vec![Term::string("user/"), path.clone(), name.clone()]),
+                arn(
+                    "iam",
+                    vec![Term::string("user/"), path.clone(), name.clone()],
+                ),
             ),
         ] {
             text = Term::ite(&is(wanted), &written, &text);
@@ -519,8 +541,11 @@ impl RequestModel {
         let account_field = self.resource_components[3].clone();
         self.axioms.push((
             AxiomId::ResourceShape,
-            Term::and([self.resource_is_arn.clone(), account_field.equals(&empty).not()])
-                .implies(&self.resource_account.equals(&account_field)),
+            Term::and([
+                self.resource_is_arn.clone(),
+                account_field.equals(&empty).not(),
+            ])
+            .implies(&self.resource_account.equals(&account_field)),
         ));
         for component in self.resource_components.clone().iter().take(4) {
             self.format(component, Format::PrintableWithoutColon);
@@ -591,8 +616,8 @@ impl RequestModel {
                 usage.display, family
             ));
         }
-        let multivalued = binding.is_none()
-            && (usage.set_qualified || MULTIVALUED_KEYS.contains(&key));
+        let multivalued =
+            binding.is_none() && (usage.set_qualified || MULTIVALUED_KEYS.contains(&key));
         let mut slot_count = if multivalued {
             usage.quantifications.max(1) + usize::from(usage.read_by_variable)
         } else {
@@ -631,21 +656,16 @@ impl RequestModel {
                 ValueFamily::Ip => {
                     let bits = Term::variable(&name("ip"), Sort::BitVec(128));
                     let is_v6 = Term::variable(&name("ipv6"), Sort::Bool);
-                    let v4_range = bits.bit_vector_less_or_equal(&Term::bit_vector(
-                        u128::from(u32::MAX),
-                        128,
-                    ));
-                    self.axioms
-                        .push((AxiomId::TypedKeys, is_v6.or2(&v4_range)));
+                    let v4_range =
+                        bits.bit_vector_less_or_equal(&Term::bit_vector(u128::from(u32::MAX), 128));
+                    self.axioms.push((AxiomId::TypedKeys, is_v6.or2(&v4_range)));
                     SymbolicValue::Ip { bits, is_v6 }
                 }
             };
             if let Some(previous) = slots.last() {
                 let previous: &Slot = previous;
-                self.axioms.push((
-                    AxiomId::SingleValuedKeys,
-                    active.implies(&previous.active),
-                ));
+                self.axioms
+                    .push((AxiomId::SingleValuedKeys, active.implies(&previous.active)));
             }
             slots.push(Slot { active, value });
         }
@@ -706,8 +726,7 @@ impl RequestModel {
     fn bind_key(&mut self, key: &mut KeyModel, binding: KeyBinding) {
         use PrincipalKind as K;
         let p = &self.principal;
-        let (present, value, components): (Term, Option<Term>, Option<[Term; 6]>) = match binding
-        {
+        let (present, value, components): (Term, Option<Term>, Option<[Term; 6]>) = match binding {
             KeyBinding::PrincipalArn => (
                 p.has_identity_side(),
                 Some(p.principal_arn()),
@@ -725,7 +744,13 @@ impl RequestModel {
                     value = Term::ite(&p.is(kind), &Term::string(name), &value);
                 }
                 (
-                    p.is_any(&[K::IamUser, K::RoleSession, K::FederatedUser, K::AccountRoot, K::Anonymous]),
+                    p.is_any(&[
+                        K::IamUser,
+                        K::RoleSession,
+                        K::FederatedUser,
+                        K::AccountRoot,
+                        K::Anonymous,
+                    ]),
                     Some(value),
                     None,
                 )

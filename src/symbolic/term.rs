@@ -121,8 +121,14 @@ pub enum TermNode {
     BoolLiteral(bool),
     StringLiteral(String),
     IntLiteral(i128),
-    BitVecLiteral { value: u128, width: u32 },
-    Variable { name: String, sort: Sort },
+    BitVecLiteral {
+        value: u128,
+        width: u32,
+    },
+    Variable {
+        name: String,
+        sort: Sort,
+    },
     Not(Term),
     And(Vec<Term>),
     Or(Vec<Term>),
@@ -318,7 +324,11 @@ impl Term {
     /// `if condition then then else otherwise`, any sort.
     pub fn ite(condition: &Term, then: &Term, otherwise: &Term) -> Term {
         if let Some(value) = condition.as_bool() {
-            return if value { then.clone() } else { otherwise.clone() };
+            return if value {
+                then.clone()
+            } else {
+                otherwise.clone()
+            };
         }
         if then == otherwise {
             return then.clone();

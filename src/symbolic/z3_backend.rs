@@ -264,15 +264,13 @@ impl Z3Session {
                     _ => return Err(BackendError::IllSorted(format!("{term:?}"))),
                 }
             }
-            TermNode::Equal(left, right) => {
-                match (self.translate(left)?, self.translate(right)?) {
-                    (E::Bool(a), E::Bool(b)) => E::Bool(a.eq(&b)),
-                    (E::String(a), E::String(b)) => E::Bool(a.eq(&b)),
-                    (E::Int(a), E::Int(b)) => E::Bool(a.eq(&b)),
-                    (E::BitVec(a), E::BitVec(b)) => E::Bool(a.eq(&b)),
-                    _ => return Err(BackendError::IllSorted(format!("{term:?}"))),
-                }
-            }
+            TermNode::Equal(left, right) => match (self.translate(left)?, self.translate(right)?) {
+                (E::Bool(a), E::Bool(b)) => E::Bool(a.eq(&b)),
+                (E::String(a), E::String(b)) => E::Bool(a.eq(&b)),
+                (E::Int(a), E::Int(b)) => E::Bool(a.eq(&b)),
+                (E::BitVec(a), E::BitVec(b)) => E::Bool(a.eq(&b)),
+                _ => return Err(BackendError::IllSorted(format!("{term:?}"))),
+            },
             TermNode::Concat(parts) => {
                 let parts: Vec<Z3String> = parts
                     .iter()
@@ -527,11 +525,12 @@ mod tests {
             panic!("expected sat")
         };
         let value = model.string("name").unwrap();
-        assert!(value.starts_with("ab") && value.chars().count() == 3, "{value:?}");
+        assert!(
+            value.starts_with("ab") && value.chars().count() == 3,
+            "{value:?}"
+        );
         assert_eq!(
-            session
-                .check(&[name.equals(&Term::string("xyz"))])
-                .unwrap(),
+            session.check(&[name.equals(&Term::string("xyz"))]).unwrap(),
             CheckOutcome::Unsat
         );
     }
