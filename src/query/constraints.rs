@@ -20,14 +20,16 @@ pub struct RequestConstraints {
     pub action: Option<String>,
     /// The resource matches this pattern (resource glob rules).
     pub resource: Option<String>,
+    /// The resource belongs to this 12-digit account.
+    pub resource_account: Option<String>,
 }
 
 impl RequestConstraints {
     pub fn validate(&self) -> Result<(), QueryError> {
-        if let Some(account) = &self.principal_account {
+        for account in self.principal_account.iter().chain(&self.resource_account) {
             if account.len() != 12 || !account.bytes().all(|byte| byte.is_ascii_digit()) {
                 return Err(QueryError::BadConstraint(format!(
-                    "principal account `{account}` is not a 12-digit account id"
+                    "account `{account}` is not a 12-digit account id"
                 )));
             }
         }
@@ -40,6 +42,14 @@ impl RequestConstraints {
         let mut parts = Vec::new();
         if let Some(account) = &self.principal_account {
             parts.push(principal.account.equals(&Term::string(account)));
+        }
+        if let Some(account) = &self.resource_account {
+            parts.push(
+                interpretation
+                    .model()
+                    .resource_account
+                    .equals(&Term::string(account)),
+            );
         }
         if let Some(kinds) = &self.principal_kinds {
             parts.push(principal.is_any(kinds));
@@ -59,6 +69,10 @@ impl RequestConstraints {
         self.principal_account
             .as_ref()
             .is_none_or(|account| principal.account.as_ref() == Some(account))
+            && self
+                .resource_account
+                .as_ref()
+                .is_none_or(|account| request.resource_account.as_ref() == Some(account))
             && self
                 .principal_kinds
                 .as_ref()

@@ -61,10 +61,8 @@ impl Engine {
         for formatted in &model.formats {
             session.declare(&formatted.variable)?;
         }
-        for key in model.keys.values() {
-            for slot in &key.slots {
-                session.declare(&slot.active)?;
-            }
+        for term in model.request_terms() {
+            session.declare(&term)?;
         }
         Ok(Engine {
             session,
@@ -91,6 +89,25 @@ impl Engine {
             if violations.is_empty() {
                 let values = self.readable_model(model, goal).unwrap_or(values);
                 return Ok(Search::Found(Box::new(decode(model, &values)?)));
+            }
+            // Cheap first: pin each offending variable to a repaired copy of
+            // its value (bad characters replaced); only if that fails,
+            // assert the formats as regular expressions.
+            let mut pinned = vec![goal.clone()];
+            for violation in &violations {
+                if let Some(text) = values.string(&violation.name) {
+                    pinned.push(
+                        violation
+                            .variable
+                            .equals(&Term::string(&violation.format.repair(text))),
+                    );
+                }
+            }
+            self.checks += 1;
+            if let CheckOutcome::Sat(repaired) = self.session.check(&pinned)? {
+                if format_violations(model, &repaired).is_empty() {
+                    return Ok(Search::Found(Box::new(decode(model, &repaired)?)));
+                }
             }
             let mut added = false;
             for violation in violations {

@@ -30,3 +30,9 @@ pub use engine::{QueryOptions, Search};
 pub use error::QueryError;
 pub use setup::{Fact, FactsRule, Setup};
 pub use zone::{find_access_outside_zone, OutsideAccess, Zone, ZoneVerdict};
+
+#[cfg(test)]
+mod tests;
+
+#[cfg(test)]
+mod property_tests;

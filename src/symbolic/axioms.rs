@@ -103,7 +103,7 @@ pub const AXIOMS: &[Axiom] = &[
     },
     Axiom {
         id: AxiomId::ResourceShape,
-        statement: "The resource is a non-empty string.",
+        statement: "The resource is an ARN (arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE, the first four colon-free) or `*` (actions without resource-level permissions); an ARN's non-empty account field is the resource's account.",
         source: "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html",
     },
     Axiom {

@@ -12,7 +12,9 @@
 //! Trusts `request_model.rs` (variables and axioms), `patterns.rs` (glob
 //! compilation) and the parsed policy values.
 
-use super::patterns::{equals_ignoring_case, glob_matches, items_of_tokens, GlobItem};
+use super::patterns::{
+    equals_ignoring_case, glob_matches, items_of_tokens, resource_glob_matches, GlobItem,
+};
 use super::request_model::{RequestModel, SymbolicValue};
 use super::term::Term;
 use crate::policy::pattern::{ArnPattern, GlobToken, WildcardRule};
@@ -427,15 +429,17 @@ impl Interpretation for SymbolicInterpretation<'_> {
         if let Some(term) = self.resource_cache.borrow().get(&pattern.text) {
             return term.clone();
         }
-        let resource = &self.model.resource;
+        let model = self.model;
+        let matches = |items: &[GlobItem]| {
+            resource_glob_matches(&model.resource_is_arn, &model.resource_components, items)
+                .map_err(|error| error.to_string())
+        };
         let result = match &pattern.constant_glob {
             Some(glob) if glob.matches_everything() => Ok(Term::truth()),
-            Some(glob) => glob_matches(resource, &items_of_tokens(&glob.tokens))
-                .map_err(|error| error.to_string()),
+            Some(glob) => matches(&items_of_tokens(&glob.tokens)),
             None => self.resolve(&pattern.template).and_then(|(pieces, guard)| {
                 let items = Self::glob_items(&pieces, WildcardRule::ArnSegments)?;
-                let matched = glob_matches(resource, &items).map_err(|error| error.to_string())?;
-                Ok(guard.and2(&matched))
+                Ok(guard.and2(&matches(&items)?))
             }),
         };
         let term = match result {

@@ -12,7 +12,7 @@
 //! Trusts the glob tokens compiled in `policy/pattern.rs` (the same ones the
 //! concrete matcher runs).
 
-use super::term::{Regex, Term};
+use super::term::{Regex, Term, TermNode};
 use crate::policy::pattern::GlobToken;
 
 /// One item of a glob with possibly symbolic literal text.
@@ -52,6 +52,15 @@ pub fn items_of_tokens(tokens: &[GlobToken]) -> Vec<GlobItem> {
 
 /// `subject` matches the glob.
 pub fn glob_matches(subject: &Term, items: &[GlobItem]) -> Result<Term, PatternUnsupported> {
+    // A choice between strings: match each branch (the branches are usually
+    // concatenations with literal parts, which fold or stay simple).
+    if let TermNode::Ite(condition, then, otherwise) = subject.node() {
+        return Ok(Term::ite(
+            condition,
+            &glob_matches(then, items)?,
+            &glob_matches(otherwise, items)?,
+        ));
+    }
     let items = normalise(items);
     // Segments between stars.
     let mut segments: Vec<Vec<GlobItem>> = vec![Vec::new()];
@@ -103,6 +112,10 @@ pub fn glob_matches(subject: &Term, items: &[GlobItem]) -> Result<Term, PatternU
         [true, true] if all_literal(&segments[1]).is_some() => {
             let (head, tail) = (&segments[0], &segments[2]);
             let middle_text = all_literal(&segments[1]).unwrap_or_else(|| Term::string(""));
+            if head.is_empty() && tail.is_empty() {
+                // `*text*`: a plain containment test.
+                return Ok(subject.contains(&middle_text));
+            }
             let head_length = segment_length(head);
             let tail_length = segment_length(tail);
             let tail_start = length.subtract(&tail_length);
@@ -116,6 +129,120 @@ pub fn glob_matches(subject: &Term, items: &[GlobItem]) -> Result<Term, PatternU
         }
         _ => Ok(subject.in_regex(regex_of(&items)?)),
     }
+}
+
+/// A resource glob (ArnSegments rule) against the resource modelled as
+/// `ite(is_arn, "arn:" c1 ":" c2 ":" c3 ":" c4 ":" c5, "*")` with c1..c4
+/// colon-free. A pattern matches the separators only with literal colons
+/// or with a colon-crossing `*`; so it splits into one glob per component,
+/// and each crossing `*` becomes a small disjunction over how many
+/// separators it spans (it ends inside its own component, or inside one
+/// of the following ones). Each component glob is over a short colon-free
+/// variable: no concatenation for the solver to take apart.
+pub fn resource_glob_matches(
+    is_arn: &Term,
+    components: &[Term; 5],
+    items: &[GlobItem],
+) -> Result<Term, PatternUnsupported> {
+    let items = normalise(items);
+    let star = glob_matches(&Term::string("*"), &items)?;
+    let all: Vec<Term> = std::iter::once(Term::string("arn"))
+        .chain(components.iter().cloned())
+        .collect();
+    let arn = match match_from(&all, 0, Vec::new(), &items) {
+        Ok(term) => term,
+        // A policy variable before the last component: match the whole ARN.
+        Err(_) => glob_matches(&Term::concat(join_components(&all, 0)), &items)?,
+    };
+    Ok(Term::ite(is_arn, &arn, &star))
+}
+
+/// `items` (preceded by `current` in component `index`) match components
+/// `index..=5` joined by colons.
+fn match_from(
+    all: &[Term],
+    index: usize,
+    mut current: Vec<GlobItem>,
+    items: &[GlobItem],
+) -> Result<Term, PatternUnsupported> {
+    if index == 5 {
+        current.extend(items.iter().cloned());
+        return glob_matches(&all[5], &current);
+    }
+    for (position, item) in items.iter().enumerate() {
+        match item {
+            GlobItem::Literal(text) => {
+                let Some(text) = text.as_string() else {
+                    return Err(PatternUnsupported(
+                        "a policy variable inside an ARN's first five components".into(),
+                    ));
+                };
+                if let Some((before, after)) = text.split_once(':') {
+                    if !before.is_empty() {
+                        current.push(GlobItem::Literal(Term::string(before)));
+                    }
+                    let here = glob_matches(&all[index], &current)?;
+                    if here.is_false() {
+                        return Ok(here);
+                    }
+                    let mut rest = Vec::new();
+                    if !after.is_empty() {
+                        rest.push(GlobItem::Literal(Term::string(after)));
+                    }
+                    rest.extend(items[position + 1..].iter().cloned());
+                    return Ok(here.and2(&match_from(all, index + 1, Vec::new(), &rest)?));
+                }
+                current.push(item.clone());
+            }
+            GlobItem::Many {
+                crosses_colons: true,
+            } => {
+                let rest = &items[position + 1..];
+                let bounded = GlobItem::Many {
+                    crosses_colons: true,
+                };
+                let mut alternatives = Vec::new();
+                // The star ends inside this component.
+                let mut inside = current.clone();
+                inside.push(bounded.clone());
+                alternatives.push(match_from(all, index, inside, rest)?);
+                // The star runs to the end of this component and into a later one.
+                let mut head = current.clone();
+                head.push(bounded.clone());
+                let here = glob_matches(&all[index], &head)?;
+                for target in index + 1..=5 {
+                    let start = vec![GlobItem::Many {
+                        crosses_colons: true,
+                    }];
+                    alternatives.push(here.and2(&match_from(all, target, start, rest)?));
+                }
+                return Ok(Term::or(alternatives));
+            }
+            // Components one to four are colon-free (an axiom of the request
+            // model, checked on every model): a segment-bound wildcard needs
+            // no colon test there.
+            GlobItem::Many { .. } => current.push(GlobItem::Many {
+                crosses_colons: true,
+            }),
+            GlobItem::One { .. } => current.push(GlobItem::One {
+                crosses_colons: true,
+            }),
+        }
+    }
+    // The pattern ends before the sixth component: no ARN matches.
+    Ok(Term::falsity())
+}
+
+/// `c_from ":" … ":" c5` as concatenation pieces.
+fn join_components(components: &[Term], from: usize) -> Vec<Term> {
+    let mut pieces = Vec::new();
+    for (index, component) in components.iter().enumerate().skip(from) {
+        if index > from {
+            pieces.push(Term::string(":"));
+        }
+        pieces.push(component.clone());
+    }
+    pieces
 }
 
 /// Merges adjacent literals (so `a${x}b` is one literal piece).
@@ -247,7 +374,7 @@ pub fn equals_ignoring_case(subject: &Term, text: &str) -> Term {
 mod tests {
     use super::*;
     use crate::policy::pattern::{Glob, WildcardRule};
-    use crate::symbolic::term::{Sort, TermNode};
+    use crate::symbolic::term::Sort;
 
     fn compile(pattern: &str, rule: WildcardRule, subject: &Term) -> Term {
         let glob = Glob::compile(pattern, rule);

@@ -98,6 +98,27 @@ impl Format {
     pub fn accepts(self, text: &str) -> bool {
         self.regex().matches(text)
     }
+
+    /// `text` with every character the format refuses replaced by one it
+    /// accepts (same length, so length constraints still hold).
+    pub fn repair(self, text: &str) -> String {
+        let replacement = match self {
+            Format::Digits => '0',
+            _ => 'x',
+        };
+        text.chars()
+            .map(|character| {
+                let lowered = character.to_ascii_lowercase();
+                if self.accepts(&character.to_string()) {
+                    character
+                } else if self.accepts(&lowered.to_string()) {
+                    lowered
+                } else {
+                    replacement
+                }
+            })
+            .collect()
+    }
 }
 
 /// The symbolic principal.
@@ -280,7 +301,12 @@ pub struct RequestModel {
     pub action_service: Term,
     /// Lower-case action name.
     pub action_name: Term,
+    /// The resource: `arn:` and the five components below, or `*`.
     pub resource: Term,
+    /// The resource is an ARN (otherwise it is `*`).
+    pub resource_is_arn: Term,
+    /// Partition, service, region, account (colon-free) and the rest.
+    pub resource_components: [Term; 5],
     /// Empty when the resource's account is unknown.
     pub resource_account: Term,
     pub keys: IndexMap<String, KeyModel>,
@@ -331,22 +357,118 @@ impl RequestModel {
     }
 
     fn base() -> RequestModel {
+        use PrincipalKind as K;
+        // The principal's strings are terms defined from a few free parts
+        // (no string equations for the solver to untangle).
+        let kind = Term::variable("principal.kind", Sort::Int);
+        let is = |kind_wanted: K| kind.equals(&Term::int(kind_code(kind_wanted)));
+        let partition = string_variable("principal.partition");
+        let account_part = string_variable("principal.account");
+        let path_part = string_variable("principal.path");
+        let name = string_variable("principal.name");
+        let session_name = string_variable("principal.session_name");
+        let other = string_variable("principal.other");
+        let written_as_session = Term::variable("principal.written_as_session", Sort::Bool);
+        let identity = Term::or([
+            is(K::IamUser),
+            is(K::RoleSession),
+            is(K::FederatedUser),
+            is(K::AccountRoot),
+        ]);
+        let empty = Term::string("");
+        let account = Term::ite(&identity, &account_part, &empty);
+        let session = is(K::RoleSession).and2(&written_as_session);
+        let path = Term::ite(&session, &empty, &path_part);
+        let arn = |service: &str, resource: Vec<Term>| {
+            let mut parts = vec![
+                Term::string("arn:"),
+                partition.clone(),
+                Term::string(&format!(":{service}::")),
+                account.clone(),
+                Term::string(":"),
+            ];
+            parts.extend(resource);
+            Term::concat(parts)
+        };
+        let role_arn_text = arn(
+            "iam",
+            vec![Term::string("role/"), path.clone(), name.clone()],
+        );
+        let session_arn_text = arn(
+            "sts",
+            vec![
+                Term::string("assumed-role/"),
+                name.clone(),
+                Term::string("/"),
+                session_name.clone(),
+            ],
+        );
+        let role_arn = Term::ite(&is(K::RoleSession), &role_arn_text, &empty);
+        let session_arn = Term::ite(&session, &session_arn_text, &empty);
+        let mut text = Term::string("anonymous");
+        for (wanted, written) in [
+            (K::FederatedProvider, other.clone()),
+            (K::Service, other.clone()),
+            (K::AccountRoot, arn("iam", vec![Term::string("root")])),
+            (
+                K::FederatedUser,
+                arn("sts", vec![Term::string("federated-user/"), name.clone()]),
+            ),
+            (
+                K::RoleSession,
+                Term::ite(&written_as_session, &session_arn_text, &role_arn_text),
+            ),
+            (
+                K::IamUser,
+                arn(
+                    "iam",
+                    vec![Term::string("user/"), path.clone(), name.clone()],
+                ),
+            ),
+        ] {
+            text = Term::ite(&is(wanted), &written, &text);
+        }
+        let resource_is_arn = Term::variable("resource.is_arn", Sort::Bool);
+        let resource_components: [Term; 5] = [
+            string_variable("resource.partition"),
+            string_variable("resource.service"),
+            string_variable("resource.region"),
+            string_variable("resource.account_field"),
+            string_variable("resource.rest"),
+        ];
         let principal = SymbolicPrincipal {
-            kind: Term::variable("principal.kind", Sort::Int),
-            partition: string_variable("principal.partition"),
-            account: string_variable("principal.account"),
-            text: string_variable("principal.text"),
-            role_arn: string_variable("principal.role_arn"),
-            session_arn: string_variable("principal.session_arn"),
-            path: string_variable("principal.path"),
-            name: string_variable("principal.name"),
-            session_name: string_variable("principal.session_name"),
+            kind: kind.clone(),
+            partition: partition.clone(),
+            account,
+            text,
+            role_arn,
+            session_arn,
+            path,
+            name: name.clone(),
+            session_name: session_name.clone(),
         };
         let mut model = RequestModel {
             principal,
             action_service: string_variable("action.service"),
             action_name: string_variable("action.name"),
-            resource: string_variable("resource.arn"),
+            resource: Term::ite(
+                &resource_is_arn,
+                &Term::concat([
+                    Term::string("arn:"),
+                    resource_components[0].clone(),
+                    Term::string(":"),
+                    resource_components[1].clone(),
+                    Term::string(":"),
+                    resource_components[2].clone(),
+                    Term::string(":"),
+                    resource_components[3].clone(),
+                    Term::string(":"),
+                    resource_components[4].clone(),
+                ]),
+                &Term::string("*"),
+            ),
+            resource_is_arn: resource_is_arn.clone(),
+            resource_components: resource_components.clone(),
             resource_account: string_variable("resource.account"),
             keys: IndexMap::new(),
             axioms: Vec::new(),
@@ -354,7 +476,44 @@ impl RequestModel {
             approximations: Vec::new(),
             unsupported: Vec::new(),
         };
-        model.add_principal_axioms();
+        model.axioms.push((
+            AxiomId::PrincipalKinds,
+            Term::and([
+                Term::int(0).less_or_equal(&kind),
+                kind.less_or_equal(&Term::int(PRINCIPAL_KINDS.len() as i128 - 1)),
+            ]),
+        ));
+        model.axioms.push((
+            AxiomId::AccountIds,
+            Term::and([
+                account_part.length().equals(&Term::int(12)),
+                Term::or([
+                    model.resource_account.equals(&empty),
+                    model.resource_account.length().equals(&Term::int(12)),
+                ]),
+            ]),
+        ));
+        model.axioms.push((
+            AxiomId::PrincipalArnShape,
+            Term::and([
+                partition.equals(&empty).not(),
+                name.equals(&empty).not(),
+                session_name.equals(&empty).not(),
+                Term::or([
+                    path_part.equals(&empty),
+                    Term::string("/").suffix_of(&path_part),
+                ]),
+                is(K::Service).implies(&other.contains(&Term::string("."))),
+                other.equals(&empty).not(),
+            ]),
+        ));
+        model.format(&account_part, Format::Digits);
+        model.format(&model.resource_account.clone(), Format::Digits);
+        model.format(&partition, Format::PrintableWithoutColon);
+        model.format(&name, Format::PrintableWithoutColonOrSlash);
+        model.format(&session_name, Format::PrintableWithoutColonOrSlash);
+        model.format(&path_part, Format::PrintableWithoutColon);
+        model.format(&other, Format::Printable);
         model.add_action_and_resource_axioms();
         model
     }
@@ -369,119 +528,6 @@ impl RequestModel {
         }
     }
 
-    fn add_principal_axioms(&mut self) {
-        use PrincipalKind as K;
-        let p = self.principal.clone();
-        let empty = Term::string("");
-        let kind_range = Term::and([
-            Term::int(0).less_or_equal(&p.kind),
-            p.kind
-                .less_or_equal(&Term::int(PRINCIPAL_KINDS.len() as i128 - 1)),
-        ]);
-        self.axioms.push((AxiomId::PrincipalKinds, kind_range));
-
-        let twelve_digits = p.account.length().equals(&Term::int(12));
-        let accounts = Term::and([
-            Term::ite(
-                &p.has_identity_side(),
-                &twelve_digits,
-                &p.account.equals(&empty),
-            ),
-            Term::or([
-                self.resource_account.equals(&empty),
-                self.resource_account.length().equals(&Term::int(12)),
-            ]),
-        ]);
-        self.axioms.push((AxiomId::AccountIds, accounts));
-        self.format(&p.account, Format::Digits);
-        self.format(&self.resource_account.clone(), Format::Digits);
-
-        let arn = |service: &str, resource: Vec<Term>| {
-            let mut parts = vec![
-                Term::string("arn:"),
-                p.partition.clone(),
-                Term::string(&format!(":{service}::")),
-                p.account.clone(),
-                Term::string(":"),
-            ];
-            parts.extend(resource);
-            Term::concat(parts)
-        };
-        let no_role = Term::and([p.role_arn.equals(&empty), p.session_arn.equals(&empty)]);
-        let path_shape = Term::or([p.path.equals(&empty), Term::string("/").suffix_of(&p.path)]);
-        let named = p.name.equals(&empty).not();
-        let user = Term::and([
-            p.text.equals(&arn(
-                "iam",
-                vec![Term::string("user/"), p.path.clone(), p.name.clone()],
-            )),
-            no_role.clone(),
-            path_shape.clone(),
-            named.clone(),
-        ]);
-        let role_arn = arn(
-            "iam",
-            vec![Term::string("role/"), p.path.clone(), p.name.clone()],
-        );
-        let written_as_role = Term::and([
-            p.session_arn.equals(&empty),
-            p.text.equals(&p.role_arn),
-            path_shape.clone(),
-        ]);
-        let written_as_session = Term::and([
-            p.path.equals(&empty),
-            p.session_name.equals(&empty).not(),
-            p.session_arn.equals(&arn(
-                "sts",
-                vec![
-                    Term::string("assumed-role/"),
-                    p.name.clone(),
-                    Term::string("/"),
-                    p.session_name.clone(),
-                ],
-            )),
-            p.text.equals(&p.session_arn),
-        ]);
-        let session = Term::and([
-            p.role_arn.equals(&role_arn),
-            named.clone(),
-            Term::or([written_as_role, written_as_session]),
-        ]);
-        let federated_user = Term::and([
-            p.text.equals(&arn(
-                "sts",
-                vec![Term::string("federated-user/"), p.name.clone()],
-            )),
-            no_role.clone(),
-            named.clone(),
-        ]);
-        let root = Term::and([
-            p.text.equals(&arn("iam", vec![Term::string("root")])),
-            no_role.clone(),
-        ]);
-        let service = Term::and([p.text.contains(&Term::string(".")), no_role.clone()]);
-        let provider = Term::and([p.text.equals(&empty).not(), no_role.clone()]);
-        let anonymous = Term::and([p.text.equals(&Term::string("anonymous")), no_role]);
-        let shapes = Term::and([
-            p.is(K::IamUser).implies(&user),
-            p.is(K::RoleSession).implies(&session),
-            p.is(K::FederatedUser).implies(&federated_user),
-            p.is(K::AccountRoot).implies(&root),
-            p.is(K::Service).implies(&service),
-            p.is(K::FederatedProvider).implies(&provider),
-            p.is(K::Anonymous).implies(&anonymous),
-            p.partition.equals(&empty).not(),
-        ]);
-        self.axioms.push((AxiomId::PrincipalArnShape, shapes));
-        self.format(&p.partition, Format::PrintableWithoutColon);
-        self.format(&p.name, Format::PrintableWithoutColonOrSlash);
-        self.format(&p.session_name, Format::PrintableWithoutColonOrSlash);
-        self.format(&p.path, Format::PrintableWithoutColon);
-        self.format(&p.text, Format::Printable);
-        self.format(&p.role_arn, Format::Printable);
-        self.format(&p.session_arn, Format::Printable);
-    }
-
     fn add_action_and_resource_axioms(&mut self) {
         let empty = Term::string("");
         let action = Term::and([
@@ -491,17 +537,61 @@ impl RequestModel {
         self.axioms.push((AxiomId::ActionShape, action));
         self.format(&self.action_service.clone(), Format::LowerCaseWithoutColon);
         self.format(&self.action_name.clone(), Format::LowerCaseWithoutColon);
-        self.axioms
-            .push((AxiomId::ResourceShape, self.resource.equals(&empty).not()));
-        self.format(&self.resource.clone(), Format::Printable);
+        // The ARN's account field, when set, is the resource's account.
+        let account_field = self.resource_components[3].clone();
+        self.axioms.push((
+            AxiomId::ResourceShape,
+            Term::and([
+                self.resource_is_arn.clone(),
+                account_field.equals(&empty).not(),
+            ])
+            .implies(&self.resource_account.equals(&account_field)),
+        ));
+        for component in self.resource_components.clone().iter().take(4) {
+            self.format(component, Format::PrintableWithoutColon);
+        }
+        self.format(&self.resource_components[4].clone(), Format::Printable);
+    }
+
+    /// Every term a decoded request is read from (so that a model assigns
+    /// each of their variables).
+    pub fn request_terms(&self) -> Vec<Term> {
+        let p = &self.principal;
+        let mut terms = vec![
+            p.kind.clone(),
+            p.text.clone(),
+            p.role_arn.clone(),
+            p.session_arn.clone(),
+            p.account.clone(),
+            self.action_service.clone(),
+            self.action_name.clone(),
+            self.resource.clone(),
+            self.resource_is_arn.clone(),
+            self.resource_account.clone(),
+        ];
+        for key in self.keys.values() {
+            for slot in &key.slots {
+                terms.push(slot.active.clone());
+                match &slot.value {
+                    SymbolicValue::Text { value, .. } => terms.push(value.clone()),
+                    SymbolicValue::Number { scaled, .. } => terms.push(scaled.clone()),
+                    SymbolicValue::Date { milliseconds } => terms.push(milliseconds.clone()),
+                    SymbolicValue::Ip { bits, is_v6 } => {
+                        terms.push(bits.clone());
+                        terms.push(is_v6.clone());
+                    }
+                }
+            }
+        }
+        terms
     }
 
     /// The service principal's text is a lower-case DNS-like name: only
     /// checked on models where the principal is a service.
     pub fn service_name_format(&self) -> FormattedVariable {
         FormattedVariable {
-            name: "principal.text".into(),
-            variable: self.principal.text.clone(),
+            name: "principal.other".into(),
+            variable: string_variable("principal.other"),
             format: Format::ServiceName,
         }
     }

@@ -374,6 +374,19 @@ impl Term {
             (_, TermNode::BoolLiteral(b)) => return if *b { self.clone() } else { self.not() },
             _ => {}
         }
+        // A choice compared with a literal: compare each branch.
+        let choice = match (self.node(), other.node()) {
+            (TermNode::Ite(condition, then, otherwise), TermNode::StringLiteral(_)) => {
+                Some((condition, then, otherwise, other))
+            }
+            (TermNode::StringLiteral(_), TermNode::Ite(condition, then, otherwise)) => {
+                Some((condition, then, otherwise, self))
+            }
+            _ => None,
+        };
+        if let Some((condition, then, otherwise, literal)) = choice {
+            return Term::ite(condition, &then.equals(literal), &otherwise.equals(literal));
+        }
         // A string with a known literal prefix or suffix cannot equal a
         // literal that disagrees with it.
         let ends = match (self.as_string(), other.as_string()) {
@@ -462,6 +475,9 @@ impl Term {
             let end = (offset + length).min(size);
             let piece: String = characters[offset as usize..end as usize].iter().collect();
             return Term::string(&piece);
+        }
+        if offset.as_int() == Some(0) && *length == self.length() {
+            return self.clone();
         }
         Term::make(TermNode::Substring(
             self.clone(),

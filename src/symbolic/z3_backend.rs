@@ -123,14 +123,26 @@ impl Z3Session {
         Ok(())
     }
 
-    /// Checks the assertions together with `assumptions`; on Sat, reads
-    /// every variable seen so far (and those of `read_also`) from the model.
-    pub fn check(&mut self, assumptions: &[Term]) -> Result<CheckOutcome, BackendError> {
-        let assumptions: Vec<Bool> = assumptions
+    /// Checks the assertions together with `goals` (asserted in a pushed
+    /// scope, popped afterwards: z3's string solver does better with
+    /// asserted goals than with assumptions); on Sat, reads every variable
+    /// seen so far from the model.
+    pub fn check(&mut self, goals: &[Term]) -> Result<CheckOutcome, BackendError> {
+        let goals: Vec<Bool> = goals
             .iter()
             .map(|term| self.boolean(term))
             .collect::<Result<_, _>>()?;
-        match self.solver.check_assumptions(&assumptions) {
+        self.solver.push();
+        for goal in &goals {
+            self.solver.assert(goal);
+        }
+        let outcome = self.check_scope();
+        self.solver.pop(1);
+        outcome
+    }
+
+    fn check_scope(&mut self) -> Result<CheckOutcome, BackendError> {
+        match self.solver.check() {
             SatResult::Unsat => Ok(CheckOutcome::Unsat),
             SatResult::Unknown => Ok(CheckOutcome::Unknown(
                 self.solver
@@ -390,10 +402,14 @@ fn regex_of(regex: &Regex) -> Result<Regexp, BackendError> {
     Ok(match regex {
         Regex::Literal(text) => Regexp::literal(&escape_for_regex(text)?),
         Regex::Range(low, high) => Regexp::range(low, high),
+        // z3 wants at least two operands for re.++ and re.union.
+        Regex::Concat(parts) if parts.is_empty() => Regexp::literal(""),
+        Regex::Concat(parts) | Regex::Union(parts) if parts.len() == 1 => regex_of(&parts[0])?,
         Regex::Concat(parts) => {
             let parts: Vec<Regexp> = parts.iter().map(regex_of).collect::<Result<_, _>>()?;
             Regexp::concat(&parts)
         }
+        Regex::Union(parts) if parts.is_empty() => Regexp::empty(),
         Regex::Union(parts) => {
             let parts: Vec<Regexp> = parts.iter().map(regex_of).collect::<Result<_, _>>()?;
             Regexp::union(&parts)
