@@ -23,8 +23,8 @@ pub(super) fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
                 &context.statement_path(statement),
                 format!(
                     "statement {} is covered by statement {}, which has no condition",
-                    statement.label(),
-                    other.label()
+                    describe(statement),
+                    describe(other)
                 ),
             ));
         }
@@ -62,4 +62,13 @@ fn covers(outer: &Statement, inner: &Statement) -> bool {
         _ => false,
     };
     actions_covered && resources_covered
+}
+
+/// `#2 (PublicRead)`, or `#2` without a Sid: the index keeps statements
+/// with the same Sid apart.
+fn describe(statement: &Statement) -> String {
+    match &statement.sid {
+        Some(sid) if !sid.is_empty() => format!("#{} ({sid})", statement.index),
+        _ => format!("#{}", statement.index),
+    }
 }
