@@ -23,8 +23,7 @@ pub(super) fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
             }
             let path = context.locator.item_path(&element_path, index);
             let text = without_variables(&pattern.text);
-            let Some(components) = split_arn(&text).filter(|components| well_formed(components))
-            else {
+            let Some(components) = split_arn(&text).filter(well_formed) else {
                 findings.push(context.finding(
                     "arn-malformed",
                     statement,
