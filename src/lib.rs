@@ -2,6 +2,7 @@
 //!
 //! See `docs/architecture.md` for the map of modules.
 
+pub mod analysis;
 pub mod catalog;
 pub mod cli;
 pub mod eval;
@@ -14,4 +15,5 @@ pub mod scenario;
 pub mod semantics;
 pub mod source;
 pub mod symbolic;
+pub mod validate;
 pub mod values;

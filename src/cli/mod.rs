@@ -2,8 +2,10 @@
 //! Each subcommand lives in its own module and only reads arguments, calls
 //! the library and renders; no policy logic lives here.
 
+pub mod actions;
 pub mod demo;
 pub mod eval;
+pub mod validate;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::Write;
@@ -28,6 +30,16 @@ pub enum OutputFormat {
     Json,
 }
 
+/// Output formats of `iamz validate`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum ValidateFormat {
+    #[default]
+    Text,
+    Json,
+    /// SARIF 2.1.0, for GitHub code scanning.
+    Sarif,
+}
+
 #[derive(Debug, Parser)]
 #[command(
     name = "iamz",
@@ -45,6 +57,10 @@ pub enum Command {
     Eval(eval::EvalArguments),
     /// Run the bundled examples end to end.
     Demo(demo::DemoArguments),
+    /// List the catalog actions each Allow statement of a policy covers.
+    Actions(actions::ActionsArguments),
+    /// Check policies against the IAM grammar, the catalog and their policy type.
+    Validate(validate::ValidateArguments),
 }
 
 /// Parses the process arguments and runs the command.
@@ -72,6 +88,8 @@ pub fn run(command: Command, out: &mut dyn Write) -> u8 {
     match command {
         Command::Eval(arguments) => eval::run(&arguments, out),
         Command::Demo(arguments) => demo::run(&arguments, out),
+        Command::Actions(arguments) => actions::run(&arguments, out),
+        Command::Validate(arguments) => validate::run(&arguments, out),
     }
 }
 

@@ -1,4 +1,6 @@
-//! Rendering results for people (text) and tools (JSON). Renderers only
-//! format; they decide nothing.
+//! Rendering results for people (text) and tools (JSON, SARIF). Renderers
+//! only format; they decide nothing.
 
 pub mod decision;
+pub mod findings;
+pub mod sarif;

@@ -1,0 +1,165 @@
+//! `granted_actions` on a sample of AWS managed policies, against a separate
+//! expansion written here: a plain dynamic-programming glob over the
+//! catalog's list of action names, sharing no code with the catalog's own
+//! matcher. The two must agree on at least 95% of the sample.
+
+use iamz::analysis::granted_actions;
+use iamz::catalog::Catalog;
+use iamz::policy::json::{parse_json, JsonValue};
+use iamz::policy::parse::parse_policy_node;
+use iamz::policy::{Effect, PolicyKind};
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+const CORPUS: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../shared/corpus/aws-managed-policies"
+);
+
+/// Whether `text` matches `pattern`, where `*` is any run and `?` one
+/// character; both already lower case.
+fn glob(pattern: &[u8], text: &[u8]) -> bool {
+    // matches[j]: pattern[..i] matches text[..j].
+    let mut matches = vec![false; text.len() + 1];
+    matches[0] = true;
+    for &symbol in pattern {
+        let mut next = vec![false; text.len() + 1];
+        match symbol {
+            b'*' => {
+                let mut any = false;
+                for j in 0..=text.len() {
+                    any |= matches[j];
+                    next[j] = any;
+                }
+            }
+            _ => {
+                for j in 1..=text.len() {
+                    next[j] = matches[j - 1] && (symbol == b'?' || symbol == text[j - 1]);
+                }
+            }
+        }
+        matches = next;
+    }
+    matches[text.len()]
+}
+
+/// The union of the Allow statements' actions, by the separate expansion.
+fn expected_union(
+    document: &iamz::policy::PolicyDocument,
+    names: &[(String, String)],
+) -> BTreeSet<String> {
+    let mut union = BTreeSet::new();
+    for statement in &document.statements {
+        if statement.effect != Effect::Allow {
+            continue;
+        }
+        let patterns: Vec<String> = statement
+            .actions
+            .patterns
+            .iter()
+            .map(|pattern| pattern.text.to_ascii_lowercase())
+            .collect();
+        // The text before a pattern's first wildcard must start the name:
+        // a cheap filter in front of the glob.
+        let literal_prefixes: Vec<&str> = patterns
+            .iter()
+            .map(|pattern| &pattern[..pattern.find(['*', '?']).unwrap_or(pattern.len())])
+            .collect();
+        for (lowercase, canonical) in names {
+            let matched = patterns
+                .iter()
+                .zip(&literal_prefixes)
+                .any(|(pattern, prefix)| {
+                    lowercase.starts_with(prefix) && glob(pattern.as_bytes(), lowercase.as_bytes())
+                });
+            if matched != statement.actions.negated {
+                union.insert(canonical.clone());
+            }
+        }
+    }
+    union
+}
+
+fn managed_policy_files() -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(CORPUS)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| {
+            path.extension()
+                .is_some_and(|extension| extension == "json")
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn the_glob_here_matches_like_iam() {
+    assert!(glob(b"s3:get*", b"s3:getobject"));
+    assert!(glob(b"*", b""));
+    assert!(glob(b"s3:?et*", b"s3:getobject"));
+    assert!(!glob(b"s3:get", b"s3:getobject"));
+    assert!(glob(b"s3*", b"s3-outposts:getobject"));
+}
+
+#[test]
+fn granted_actions_agree_with_a_separate_expansion() {
+    let catalog = Catalog::get();
+    let names: Vec<(String, String)> = catalog
+        .actions()
+        .map(|action| {
+            (
+                action.full_name().to_ascii_lowercase(),
+                action.full_name().to_string(),
+            )
+        })
+        .collect();
+    let sample: Vec<PathBuf> = managed_policy_files().into_iter().step_by(8).collect();
+    assert!(sample.len() >= 200, "sample of {}", sample.len());
+    let mut agreeing = 0;
+    let mut disagreements = Vec::new();
+    for path in &sample {
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        let root = parse_json(&std::fs::read_to_string(Path::new(path)).unwrap()).unwrap();
+        let JsonValue::Object(members) = &root.value else {
+            panic!("{name}: not an object");
+        };
+        let document_node = &members
+            .iter()
+            .find(|(key, _)| key.text == "document")
+            .unwrap()
+            .1;
+        let document = parse_policy_node(
+            document_node,
+            &name,
+            "document",
+            &name,
+            Some(PolicyKind::Identity),
+        )
+        .unwrap_or_else(|error| panic!("{name}: {error}"))
+        .document;
+        let granted = granted_actions(catalog, &document);
+        let actual: Vec<String> = granted
+            .actions
+            .iter()
+            .map(|action| action.full_name().to_string())
+            .collect();
+        let actual_set: BTreeSet<String> = actual.iter().cloned().collect();
+        assert_eq!(actual.len(), actual_set.len(), "{name}: duplicate actions");
+        if actual_set == expected_union(&document, &names) {
+            agreeing += 1;
+        } else {
+            disagreements.push(name);
+        }
+    }
+    let share = agreeing as f64 / sample.len() as f64;
+    println!(
+        "{agreeing} of {} agree; disagreements: {disagreements:?}",
+        sample.len()
+    );
+    assert!(
+        share >= 0.95,
+        "only {agreeing} of {} agree: {disagreements:?}",
+        sample.len()
+    );
+}
