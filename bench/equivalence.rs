@@ -270,6 +270,25 @@ fn main() {
     for (label, count) in &verdicts {
         println!("  {label}: {count}");
     }
+    for kind in [
+        "rewrite",
+        "action-dropped",
+        "resource-widened",
+        "condition-removed",
+    ] {
+        let mut kind_times: Vec<f64> = outcomes
+            .iter()
+            .filter(|outcome| outcome.kind == kind)
+            .map(|outcome| outcome.milliseconds)
+            .collect();
+        kind_times.sort_by(f64::total_cmp);
+        println!(
+            "  {kind}: p50 {:.2} ms, p95 {:.2} ms, max {:.2} ms",
+            percentile(&kind_times, 0.5),
+            percentile(&kind_times, 0.95),
+            kind_times.last().copied().unwrap_or(0.0)
+        );
+    }
     let result = serde_json::json!({
         "benchmark": "equivalence",
         "policies": documents.len(),

@@ -90,10 +90,17 @@ enum Expression {
 
 /// One solver with its translation memo.
 pub struct Z3Session {
+    timeout_milliseconds: u32,
+    /// Everything asserted so far, re-asserted into each check's solver.
+    asserted: Vec<Bool>,
     solver: Solver,
     memo: HashMap<usize, (Term, Expression)>,
     variables: BTreeMap<String, Sort>,
 }
+
+/// The string solver tried first, briefly, for models only.
+const QUICK_STRING_SOLVER: &str = "z3str3";
+const QUICK_TRY_MILLISECONDS: u32 = 500;
 
 /// Solver parameters: timeout and fixed seeds.
 fn parameters(timeout_milliseconds: u32) -> Params {
@@ -111,6 +118,8 @@ impl Z3Session {
         solver.set_params(&parameters(timeout_milliseconds));
         Z3Session {
             solver,
+            timeout_milliseconds,
+            asserted: Vec::new(),
             memo: HashMap::new(),
             variables: BTreeMap::new(),
         }
@@ -120,25 +129,55 @@ impl Z3Session {
     pub fn assert(&mut self, term: &Term) -> Result<(), BackendError> {
         let expression = self.boolean(term)?;
         self.solver.assert(&expression);
+        self.asserted.push(expression);
         Ok(())
     }
 
-    /// Checks the assertions together with `goals` (asserted in a pushed
-    /// scope, popped afterwards: z3's string solver does better with
-    /// asserted goals than with assumptions); on Sat, reads every variable
-    /// seen so far from the model.
+    /// Checks the assertions together with `goals`; on Sat, reads every
+    /// variable seen so far from the model.
+    ///
+    /// Each check runs in a fresh solver holding the assertions and the
+    /// goals: z3 4.8's sequence solver in incremental mode (after `push`)
+    /// can take seconds on queries it solves in milliseconds from scratch,
+    /// and re-asserting the already translated expressions costs little.
     pub fn check(&mut self, goals: &[Term]) -> Result<CheckOutcome, BackendError> {
         let goals: Vec<Bool> = goals
             .iter()
             .map(|term| self.boolean(term))
             .collect::<Result<_, _>>()?;
-        self.solver.push();
-        for goal in &goals {
-            self.solver.assert(goal);
+        // A quick try with z3's other string solver (z3str3), which often
+        // finds models in milliseconds where the default one takes seconds.
+        // Only its models are used — every model is replayed through the
+        // reference evaluator anyway; its "unsat" is not trusted, the
+        // default solver must confirm it.
+        let quick = self.fresh_solver(
+            &goals,
+            QUICK_STRING_SOLVER,
+            QUICK_TRY_MILLISECONDS.min(self.timeout_milliseconds),
+        );
+        self.solver = quick;
+        if let Ok(CheckOutcome::Sat(model)) = self.check_scope() {
+            return Ok(CheckOutcome::Sat(model));
         }
-        let outcome = self.check_scope();
-        self.solver.pop(1);
-        outcome
+        self.solver = self.fresh_solver(&goals, "seq", self.timeout_milliseconds);
+        self.check_scope()
+    }
+
+    /// A new solver holding every assertion and `goals`.
+    fn fresh_solver(
+        &self,
+        goals: &[Bool],
+        string_solver: &str,
+        timeout_milliseconds: u32,
+    ) -> Solver {
+        let solver = Solver::new();
+        let mut params = parameters(timeout_milliseconds);
+        params.set_symbol("smt.string_solver", string_solver);
+        solver.set_params(&params);
+        for expression in self.asserted.iter().chain(goals) {
+            solver.assert(expression);
+        }
+        solver
     }
 
     fn check_scope(&mut self) -> Result<CheckOutcome, BackendError> {
