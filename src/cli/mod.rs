@@ -3,6 +3,7 @@
 //! the library and renders; no policy logic lives here.
 
 pub mod actions;
+pub mod compare;
 pub mod demo;
 pub mod eval;
 pub mod validate;
@@ -59,6 +60,12 @@ pub enum Command {
     Demo(demo::DemoArguments),
     /// List the catalog actions each Allow statement of a policy covers.
     Actions(actions::ActionsArguments),
+    /// Prove two policies (or scenarios) equivalent, or show a request on
+    /// which they differ, in each direction.
+    Equiv(compare::CompareArguments),
+    /// Compare NEW with OLD: equivalent, more-permissive, less-permissive or
+    /// incomparable, with a replayed counterexample per direction.
+    Diff(compare::CompareArguments),
     /// Check policies against the IAM grammar, the catalog and their policy type.
     Validate(validate::ValidateArguments),
 }
@@ -89,6 +96,7 @@ pub fn run(command: Command, out: &mut dyn Write) -> u8 {
         Command::Eval(arguments) => eval::run(&arguments, out),
         Command::Demo(arguments) => demo::run(&arguments, out),
         Command::Actions(arguments) => actions::run(&arguments, out),
+        Command::Equiv(arguments) | Command::Diff(arguments) => compare::run(&arguments, out),
         Command::Validate(arguments) => validate::run(&arguments, out),
     }
 }

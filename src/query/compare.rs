@@ -96,6 +96,36 @@ fn encode(old: &Setup<'_>, new: &Setup<'_>, constraints: &RequestConstraints) ->
     }
 }
 
+/// The exact satisfiability query behind [`compare`], as SMT-LIB 2: the
+/// request model's axioms, the constraints, and "the two sides decide
+/// differently" (sat means they differ). Deterministic for the same inputs.
+pub fn comparison_smt2(
+    old: &Setup<'_>,
+    new: &Setup<'_>,
+    constraints: &RequestConstraints,
+) -> Result<String, QueryError> {
+    constraints.validate()?;
+    let encoded = encode(old, new, constraints);
+    let mut assertions: Vec<Term> = encoded
+        .model
+        .axioms
+        .iter()
+        .map(|(_, axiom)| axiom.clone())
+        .collect();
+    assertions.push(encoded.constraint.clone());
+    let widening = encoded.new_allowed.and2(&encoded.old_allowed.not());
+    let narrowing = encoded.old_allowed.and2(&encoded.new_allowed.not());
+    assertions.push(Term::or([widening, narrowing]));
+    let mut text = String::from(
+        "; iamz comparison query: sat iff OLD and NEW decide some request differently\n",
+    );
+    for (axiom, _) in &encoded.model.axioms {
+        text.push_str(&format!("; axiom: {axiom:?}\n"));
+    }
+    text.push_str(&crate::symbolic::emit_smt2(&assertions)?);
+    Ok(text)
+}
+
 /// Replays `request` on a setup.
 pub fn replay(setup: &Setup<'_>, request: &ConcreteRequest) -> EvaluatedDecision {
     let view = setup.view(request);
@@ -158,7 +188,12 @@ pub fn compare(
             Search::NotFound => {}
             Search::Unknown(reason) => unknown.push(reason),
             Search::Found(request) => {
-                counterexamples.push(certify(old, new, constraints, direction, *request)?)
+                let request = if options.readable {
+                    super::readable::make_readable(old, new, constraints, *request)
+                } else {
+                    *request
+                };
+                counterexamples.push(certify(old, new, constraints, direction, request)?)
             }
         }
     }

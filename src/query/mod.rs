@@ -18,12 +18,13 @@ pub mod compare;
 pub mod constraints;
 pub mod engine;
 pub mod error;
+pub mod readable;
 pub mod setup;
 pub mod zone;
 
 pub use compare::{
-    compare, compare_policies, replay, single_policy_setup, Comparison, Counterexample, Direction,
-    Verdict,
+    compare, compare_policies, comparison_smt2, replay, single_policy_setup, Comparison,
+    Counterexample, Direction, Verdict,
 };
 pub use constraints::RequestConstraints;
 pub use engine::{QueryOptions, Search};

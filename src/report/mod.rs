@@ -1,6 +1,7 @@
 //! Rendering results for people (text) and tools (JSON, SARIF). Renderers
 //! only format; they decide nothing.
 
+pub mod comparison;
 pub mod decision;
 pub mod findings;
 pub mod sarif;
