@@ -5,7 +5,14 @@
 mod common;
 
 use common::{decide_in, parse_decision, request_from_value, scenario_from_text};
-use iamz::eval::EvaluatedDecision;
+use iamz::eval::{Decision, EvaluatedDecision};
+use iamz::policy::{parse_policy, PolicyDocument, PolicyKind};
+use iamz::query::{
+    compare_policies, replay, single_policy_setup, Comparison, Counterexample, Direction,
+    QueryOptions, RequestConstraints, Verdict,
+};
+use iamz::report::comparison::{request_json, verdict_word};
+use iamz::report::decision::decision_json;
 use serde_json::Value;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -16,7 +23,10 @@ const PROOFS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/proofs");
 type Runner = fn(&Path, &Value) -> Vec<String>;
 
 /// Claim folders and their runners.
-const RUNNERS: &[(&str, Runner)] = &[("eval", run_eval_claim)];
+const RUNNERS: &[(&str, Runner)] = &[
+    ("equivalence", run_equivalence_claim),
+    ("eval", run_eval_claim),
+];
 
 fn claim_files(folder: &str) -> Vec<PathBuf> {
     let directory = Path::new(PROOFS).join(folder);
@@ -183,6 +193,373 @@ fn run_eval_claim(path: &Path, claim: &Value) -> Vec<String> {
         }
     }
     failures
+}
+
+/// Case-sensitive (or ASCII case-insensitive) glob with `*` (any run of
+/// characters, colons included) and `?` (one character).
+fn glob_matches(pattern: &str, text: &str, ignore_case: bool) -> bool {
+    let fold = |text: &str| -> Vec<char> {
+        if ignore_case {
+            text.to_ascii_lowercase().chars().collect()
+        } else {
+            text.chars().collect()
+        }
+    };
+    let (pattern, text) = (fold(pattern), fold(text));
+    // Classic two-pointer glob match with backtracking on the last `*`.
+    let (mut p, mut t) = (0, 0);
+    let mut star: Option<(usize, usize)> = None;
+    while t < text.len() {
+        if p < pattern.len() && (pattern[p] == '?' || pattern[p] == text[t]) {
+            p += 1;
+            t += 1;
+        } else if p < pattern.len() && pattern[p] == '*' {
+            star = Some((p, t));
+            p += 1;
+        } else if let Some((star_p, star_t)) = star {
+            p = star_p + 1;
+            t = star_t + 1;
+            star = Some((star_p, star_t + 1));
+        } else {
+            return false;
+        }
+    }
+    pattern[p..].iter().all(|&c| c == '*')
+}
+
+fn parse_kind_policy(
+    value: &Value,
+    kind: PolicyKind,
+    file: &str,
+) -> Result<PolicyDocument, String> {
+    if !value.is_object() {
+        return Err(format!("`{file}` must be a policy document object"));
+    }
+    parse_policy(&value.to_string(), file, Some(kind))
+        .map(|parsed| parsed.document)
+        .map_err(|error| error.to_string())
+}
+
+fn constraints_from_value(value: Option<&Value>) -> Result<RequestConstraints, String> {
+    let mut constraints = RequestConstraints::default();
+    let Some(value) = value else {
+        return Ok(constraints);
+    };
+    let Some(members) = value.as_object() else {
+        return Err("`constraints` must be an object".into());
+    };
+    for (key, item) in members {
+        let text = item
+            .as_str()
+            .ok_or_else(|| format!("constraint `{key}` must be a string"))?
+            .to_string();
+        match key.as_str() {
+            "action" => constraints.action = Some(text),
+            "resource" => constraints.resource = Some(text),
+            "principal_account" => constraints.principal_account = Some(text),
+            "resource_account" => constraints.resource_account = Some(text),
+            other => return Err(format!("unknown constraint `{other}`")),
+        }
+    }
+    Ok(constraints)
+}
+
+fn counterexample_report(example: &Counterexample) -> String {
+    format!(
+        "    direction: {:?}\n    request: {}\n    old: {}\n    new: {}",
+        example.direction,
+        request_json(&example.request),
+        decision_json(None, &example.old, &[]),
+        decision_json(None, &example.new, &[]),
+    )
+}
+
+/// What the first counterexample must show (`counterexample` in a claim).
+fn check_counterexample_expectations(
+    expected: &Value,
+    example: &Counterexample,
+) -> Result<Vec<String>, String> {
+    let Some(members) = expected.as_object() else {
+        return Err("`counterexample` must be an object".into());
+    };
+    let request = &example.request;
+    let mut problems = Vec::new();
+    let string_list = |key: &str, item: &Value| -> Result<Vec<String>, String> {
+        item.as_array()
+            .and_then(|items| {
+                items
+                    .iter()
+                    .map(|item| item.as_str().map(str::to_string))
+                    .collect::<Option<Vec<String>>>()
+            })
+            .ok_or_else(|| format!("`counterexample.{key}` must be an array of strings"))
+    };
+    for (key, item) in members {
+        match key.as_str() {
+            "action_matches" | "resource_matches" | "principal_matches" => {
+                let pattern = item
+                    .as_str()
+                    .ok_or_else(|| format!("`counterexample.{key}` must be a string"))?;
+                let (actual, ignore_case) = match key.as_str() {
+                    "action_matches" => (request.action.as_str(), true),
+                    "resource_matches" => (request.resource.as_str(), false),
+                    _ => (request.principal.text.as_str(), false),
+                };
+                if !glob_matches(pattern, actual, ignore_case) {
+                    problems.push(format!("{key}: `{actual}` does not match `{pattern}`"));
+                }
+            }
+            "context_has" => {
+                for context_key in string_list(key, item)? {
+                    if request
+                        .context
+                        .get(&context_key.to_ascii_lowercase())
+                        .is_none()
+                    {
+                        problems.push(format!("context_has: `{context_key}` is absent"));
+                    }
+                }
+            }
+            "context_lacks" => {
+                for context_key in string_list(key, item)? {
+                    if request
+                        .context
+                        .get(&context_key.to_ascii_lowercase())
+                        .is_some()
+                    {
+                        problems.push(format!("context_lacks: `{context_key}` is present"));
+                    }
+                }
+            }
+            other => return Err(format!("unknown field `counterexample.{other}`")),
+        }
+    }
+    Ok(problems)
+}
+
+fn is_allow(decided: &EvaluatedDecision) -> bool {
+    decided.decision == Decision::Allow
+}
+
+/// `proofs/equivalence/*.json`: two versions of one policy, the verdict of
+/// comparing them, and what the first counterexample must show.
+fn run_equivalence_claim(path: &Path, claim: &Value) -> Vec<String> {
+    let name = path.file_stem().unwrap().to_string_lossy().to_string();
+    let mut failures = check_keys(
+        &name,
+        claim,
+        &[
+            "claim",
+            "source",
+            "policy_type",
+            "old",
+            "new",
+            "constraints",
+            "expect",
+            "counterexample",
+        ],
+        "the claim",
+    );
+    let text = claim["claim"].as_str().unwrap_or_default();
+    if text.is_empty() {
+        failures.push(format!("{name}: `claim` must say what is claimed"));
+    }
+    let source = claim["source"].as_str().unwrap_or_default();
+    if !source.starts_with("https://") {
+        failures.push(format!("{name}: `source` must be a URL, found {source:?}"));
+    }
+    let kind: PolicyKind = match claim["policy_type"].as_str().map(str::parse) {
+        Some(Ok(kind)) => kind,
+        Some(Err(error)) => {
+            failures.push(format!("{name}: {error}"));
+            return failures;
+        }
+        None => {
+            failures.push(format!("{name}: `policy_type` is required"));
+            return failures;
+        }
+    };
+    let expected = match claim["expect"].as_str() {
+        Some(word @ ("equivalent" | "more-permissive" | "less-permissive" | "incomparable")) => {
+            word
+        }
+        other => {
+            failures.push(format!(
+                "{name}: `expect` must be equivalent, more-permissive, less-permissive or incomparable, found {other:?}"
+            ));
+            return failures;
+        }
+    };
+    let (old, new) = match (
+        parse_kind_policy(&claim["old"], kind, &format!("{name}/old")),
+        parse_kind_policy(&claim["new"], kind, &format!("{name}/new")),
+    ) {
+        (Ok(old), Ok(new)) => (old, new),
+        (old, new) => {
+            failures.extend(old.err().map(|error| format!("{name}: old: {error}")));
+            failures.extend(new.err().map(|error| format!("{name}: new: {error}")));
+            return failures;
+        }
+    };
+    let constraints = match constraints_from_value(claim.get("constraints")) {
+        Ok(constraints) => constraints,
+        Err(error) => {
+            failures.push(format!("{name}: {error}"));
+            return failures;
+        }
+    };
+    if !failures.is_empty() {
+        return failures;
+    }
+    let comparison: Comparison =
+        match compare_policies(&old, &new, kind, &constraints, &QueryOptions::default()) {
+            Ok(comparison) => comparison,
+            Err(error) => return vec![format!("claim `{name}`: {text}\n  query failed: {error}")],
+        };
+    let actual = verdict_word(&comparison.verdict);
+    let examples = comparison
+        .counterexamples
+        .iter()
+        .map(counterexample_report)
+        .collect::<Vec<_>>()
+        .join("\n");
+    let report = |problem: String| {
+        let reason = match &comparison.verdict {
+            Verdict::Inconclusive { reason } => format!(" ({reason})"),
+            _ => String::new(),
+        };
+        format!(
+            "claim `{name}`: {text}\n  {problem}\n  expected {expected}, actual {actual}{reason}\n  counterexamples:\n{examples}"
+        )
+    };
+    if actual != expected {
+        failures.push(report("wrong verdict".into()));
+        return failures;
+    }
+    // One counterexample per differing direction, widening first.
+    let directions: Vec<Direction> = comparison
+        .counterexamples
+        .iter()
+        .map(|example| example.direction)
+        .collect();
+    let wanted = match comparison.verdict {
+        Verdict::MorePermissive => vec![Direction::NewAllowsOldDenies],
+        Verdict::LessPermissive => vec![Direction::OldAllowsNewDenies],
+        Verdict::Incomparable => vec![Direction::NewAllowsOldDenies, Direction::OldAllowsNewDenies],
+        _ => vec![],
+    };
+    if directions != wanted {
+        failures.push(report(format!(
+            "counterexample directions {directions:?}, expected {wanted:?}"
+        )));
+    }
+    // Every counterexample replays on both sides through the reference
+    // evaluator, independently of the check `compare` makes itself.
+    let (old_setup, _) = single_policy_setup(&old, kind);
+    let (new_setup, _) = single_policy_setup(&new, kind);
+    for example in &comparison.counterexamples {
+        let old_decided = replay(&old_setup, &example.request);
+        let new_decided = replay(&new_setup, &example.request);
+        let holds = match example.direction {
+            Direction::NewAllowsOldDenies => is_allow(&new_decided) && !is_allow(&old_decided),
+            Direction::OldAllowsNewDenies => is_allow(&old_decided) && !is_allow(&new_decided),
+        };
+        if !holds || old_decided != example.old || new_decided != example.new {
+            failures.push(report(format!(
+                "counterexample does not replay: old {}, new {}",
+                old_decided.decision, new_decided.decision
+            )));
+        }
+        if !constraints.admits(&example.request) {
+            failures.push(report("counterexample outside the constraints".into()));
+        }
+    }
+    if let Some(expectations) = claim.get("counterexample") {
+        match comparison.counterexamples.first() {
+            None => failures.push(report(
+                "`counterexample` given but there is no counterexample".into(),
+            )),
+            Some(example) => match check_counterexample_expectations(expectations, example) {
+                Ok(problems) => {
+                    if !problems.is_empty() {
+                        failures.push(report(format!(
+                            "the first counterexample does not show what is claimed: {}",
+                            problems.join("; ")
+                        )));
+                    }
+                }
+                Err(error) => failures.push(format!("{name}: {error}")),
+            },
+        }
+    }
+    failures
+}
+
+#[test]
+fn equivalence_claims_hold() {
+    let count = run_folder("equivalence", run_equivalence_claim);
+    assert!(count >= 60, "only {count} claims in proofs/equivalence");
+}
+
+#[test]
+fn the_equivalence_runner_catches_a_wrong_verdict() {
+    let claim: Value = serde_json::json!({
+        "claim": "s3:Get* and s3:GetObject* allow the same (wrong on purpose)",
+        "source": "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_action.html",
+        "policy_type": "identity",
+        "old": {"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "s3:Get*", "Resource": "*"}},
+        "new": {"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "s3:GetObject*", "Resource": "*"}},
+        "expect": "equivalent"
+    });
+    let failures = run_equivalence_claim(
+        Path::new(PROOFS)
+            .join("equivalence/wrong-on-purpose.json")
+            .as_path(),
+        &claim,
+    );
+    assert_eq!(failures.len(), 1, "{failures:#?}");
+    let failure = &failures[0];
+    assert!(failure.contains("claim `wrong-on-purpose`"), "{failure}");
+    assert!(
+        failure.contains("expected equivalent, actual less-permissive"),
+        "{failure}"
+    );
+    assert!(failure.contains("s3:Get"), "{failure}");
+    assert!(failure.contains("ImplicitDeny"), "{failure}");
+
+    // A counterexample expectation that does not hold is reported too.
+    let mut claim = claim;
+    claim["expect"] = serde_json::json!("less-permissive");
+    claim["counterexample"] = serde_json::json!({"action_matches": "s3:GetObject*"});
+    let failures = run_equivalence_claim(
+        Path::new(PROOFS)
+            .join("equivalence/wrong-on-purpose.json")
+            .as_path(),
+        &claim,
+    );
+    assert_eq!(failures.len(), 1, "{failures:#?}");
+    assert!(
+        failures[0].contains("does not match `s3:GetObject*`"),
+        "{}",
+        failures[0]
+    );
+}
+
+#[test]
+fn glob_expectations_match_like_iam() {
+    assert!(glob_matches("s3:Get*", "S3:GETBUCKETACL", true));
+    assert!(!glob_matches("s3:Get*", "S3:GETBUCKETACL", false));
+    assert!(glob_matches(
+        "arn:aws:s3:::b/*",
+        "arn:aws:s3:::b/x/y",
+        false
+    ));
+    assert!(!glob_matches(
+        "arn:aws:s3:::b/?",
+        "arn:aws:s3:::b/xy",
+        false
+    ));
+    assert!(glob_matches("*", "", false));
 }
 
 #[test]
