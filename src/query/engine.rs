@@ -1,7 +1,7 @@
 //! The search loop shared by every query: assert the axioms and the query's
 //! constraints once, check goals under assumptions, turn models into
 //! concrete requests (asserting a character format only when a model breaks
-//! it, then solving again), and prefer readable values when they are free.
+//! it, then solving again).
 
 use super::error::QueryError;
 use crate::request::ConcreteRequest;
@@ -15,8 +15,8 @@ pub struct QueryOptions {
     /// Solver timeout per check, in milliseconds; a timeout makes the
     /// verdict inconclusive.
     pub timeout_milliseconds: u32,
-    /// Ask the solver once more for readable defaults (partition `aws`, …)
-    /// when a counterexample is found.
+    /// Rewrite counterexamples into readable ones (catalog action names,
+    /// `example` principals), each rewrite re-certified by replay.
     pub readable: bool,
 }
 
@@ -41,7 +41,6 @@ pub enum Search {
 pub struct Engine {
     session: Z3Session,
     asserted_formats: BTreeSet<String>,
-    readable: bool,
     /// Solver checks run so far.
     pub checks: usize,
 }
@@ -67,7 +66,6 @@ impl Engine {
         Ok(Engine {
             session,
             asserted_formats: BTreeSet::new(),
-            readable: options.readable,
             checks: 0,
         })
     }
@@ -87,7 +85,8 @@ impl Engine {
             };
             let violations = format_violations(model, &values);
             if violations.is_empty() {
-                let values = self.readable_model(model, goal).unwrap_or(values);
+                // Readability is handled after decoding, in Rust, where
+                // each rewrite is re-certified by replay (query/readable.rs).
                 return Ok(Search::Found(Box::new(decode(model, &values)?)));
             }
             // Cheap first: pin each offending variable to a repaired copy of
@@ -127,28 +126,5 @@ impl Engine {
                 "a format the solver keeps breaking".into(),
             ),
         ))
-    }
-
-    /// A model of `goal` with readable defaults, if the solver finds one
-    /// quickly and it keeps every format.
-    fn readable_model(
-        &mut self,
-        model: &RequestModel,
-        goal: &Term,
-    ) -> Option<crate::symbolic::Model> {
-        if !self.readable {
-            return None;
-        }
-        let preferences = [
-            goal.clone(),
-            model.principal.partition.equals(&Term::string("aws")),
-        ];
-        self.checks += 1;
-        match self.session.check(&preferences).ok()? {
-            CheckOutcome::Sat(values) if format_violations(model, &values).is_empty() => {
-                Some(values)
-            }
-            _ => None,
-        }
     }
 }
