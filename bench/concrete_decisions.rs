@@ -13,29 +13,16 @@ use iamz::request::{ConcreteRequest, RequestPrincipal};
 use iamz::semantics::{Applicability, Layer, LayerRole, RequestFacts};
 use std::time::Instant;
 
+#[path = "managed_corpus.rs"]
+mod managed_corpus;
+
 fn corpus_policies() -> Vec<PolicyDocument> {
-    let folder = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../shared/corpus/aws-managed-policies"
-    );
-    let mut paths: Vec<_> = std::fs::read_dir(folder)
-        .expect("the managed-policy corpus is at ../shared/corpus")
-        .filter_map(|entry| entry.ok().map(|entry| entry.path()))
-        .collect();
-    paths.sort();
-    paths
-        .iter()
-        .filter_map(|path| {
-            let text = std::fs::read_to_string(path).ok()?;
-            let wrapper: serde_json::Value = serde_json::from_str(&text).ok()?;
-            let document = serde_json::to_string(wrapper.get("document")?).ok()?;
-            parse_policy(
-                &document,
-                &path.display().to_string(),
-                Some(PolicyKind::Identity),
-            )
-            .ok()
-            .map(|parsed| parsed.document)
+    managed_corpus::managed_policy_documents(1)
+        .into_iter()
+        .filter_map(|(name, document)| {
+            parse_policy(&document.to_string(), &name, Some(PolicyKind::Identity))
+                .ok()
+                .map(|parsed| parsed.document)
         })
         .collect()
 }

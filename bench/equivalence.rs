@@ -21,26 +21,8 @@ use rayon::prelude::*;
 use serde_json::Value;
 use std::time::Instant;
 
-fn corpus_documents(every: usize) -> Vec<(String, Value)> {
-    let folder = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../shared/corpus/aws-managed-policies"
-    );
-    let mut paths: Vec<_> = std::fs::read_dir(folder)
-        .expect("the managed-policy corpus is at ../shared/corpus")
-        .filter_map(|entry| entry.ok().map(|entry| entry.path()))
-        .collect();
-    paths.sort();
-    paths
-        .iter()
-        .step_by(every.max(1))
-        .filter_map(|path| {
-            let wrapper: Value = serde_json::from_str(&std::fs::read_to_string(path).ok()?).ok()?;
-            let name = path.file_stem()?.to_string_lossy().to_string();
-            Some((name, wrapper.get("document")?.clone()))
-        })
-        .collect()
-}
+#[path = "managed_corpus.rs"]
+mod managed_corpus;
 
 fn statements(document: &Value) -> Vec<Value> {
     match document.get("Statement") {
@@ -180,7 +162,7 @@ fn main() {
         .ok()
         .and_then(|text| text.parse().ok())
         .unwrap_or(4);
-    let documents = corpus_documents(every);
+    let documents = managed_corpus::managed_policy_documents(every);
     let options = QueryOptions::default();
     let constraints = RequestConstraints::default();
     let started = Instant::now();

@@ -5,6 +5,8 @@
 //! `tests/data/reference-actions.txt`), on the whole corpus, comparing the
 //! actions both catalogs know. Each must agree on at least 95% of policies.
 
+mod files;
+
 use iamz::analysis::granted_actions;
 use iamz::catalog::Catalog;
 use iamz::policy::json::{parse_json, JsonValue};
@@ -83,16 +85,7 @@ fn expected_union(
 }
 
 fn managed_policy_files() -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(CORPUS)
-        .unwrap()
-        .map(|entry| entry.unwrap().path())
-        .filter(|path| {
-            path.extension()
-                .is_some_and(|extension| extension == "json")
-        })
-        .collect();
-    files.sort();
-    files
+    files::json_files_in(Path::new(CORPUS))
 }
 
 #[test]

@@ -3,6 +3,7 @@
 //! error, so a new kind of claim cannot be skipped silently.
 
 mod common;
+mod files;
 
 use common::{decide_in, parse_decision, request_from_value, scenario_from_text};
 use iamz::eval::{Decision, EvaluatedDecision};
@@ -29,17 +30,7 @@ const RUNNERS: &[(&str, Runner)] = &[
 ];
 
 fn claim_files(folder: &str) -> Vec<PathBuf> {
-    let directory = Path::new(PROOFS).join(folder);
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&directory)
-        .unwrap_or_else(|error| panic!("cannot list {}: {error}", directory.display()))
-        .map(|entry| entry.expect("directory entry").path())
-        .filter(|path| {
-            path.extension()
-                .is_some_and(|extension| extension == "json")
-        })
-        .collect();
-    files.sort();
-    files
+    files::json_files_in(&Path::new(PROOFS).join(folder))
 }
 
 fn read_claim(path: &Path) -> Value {

@@ -2,6 +2,8 @@
 //! folder, and the one published file that is not JSON fails with a located
 //! error.
 
+mod files;
+
 use iamz::policy::json::{parse_json, JsonValue};
 use iamz::policy::parse::parse_policy_node;
 use iamz::policy::{parse_policy, PolicyError, PolicyKind};
@@ -56,17 +58,7 @@ fn rejected_in(folder: &str) -> Vec<&'static str> {
 }
 
 fn json_files(folder: &str) -> Vec<PathBuf> {
-    let directory = Path::new(CORPUS).join(folder);
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&directory)
-        .unwrap_or_else(|error| panic!("cannot list {}: {error}", directory.display()))
-        .map(|entry| entry.expect("directory entry").path())
-        .filter(|path| {
-            path.extension()
-                .is_some_and(|extension| extension == "json")
-        })
-        .collect();
-    files.sort();
-    files
+    files::json_files_in(&Path::new(CORPUS).join(folder))
 }
 
 fn read(path: &Path) -> String {

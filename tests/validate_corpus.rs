@@ -3,6 +3,8 @@
 //! really has one. The files that do not parse at all are left out by name
 //! (tests/corpus.rs checks their parse errors).
 
+mod files;
+
 use iamz::policy::PolicyKind;
 use iamz::validate::{validate_policy, Finding, Severity, ValidateOptions};
 use std::collections::BTreeMap;
@@ -87,17 +89,7 @@ const KNOWN_ERRORS: &[(&str, &str, &str)] = &[
 ];
 
 fn json_files(folder: &str) -> Vec<PathBuf> {
-    let directory = Path::new(CORPUS).join(folder);
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&directory)
-        .unwrap_or_else(|error| panic!("cannot list {}: {error}", directory.display()))
-        .map(|entry| entry.expect("directory entry").path())
-        .filter(|path| {
-            path.extension()
-                .is_some_and(|extension| extension == "json")
-        })
-        .collect();
-    files.sort();
-    files
+    files::json_files_in(&Path::new(CORPUS).join(folder))
 }
 
 fn file_name(path: &Path) -> String {
