@@ -43,6 +43,21 @@ impl fmt::Display for Diagnostic {
     }
 }
 
+impl Diagnostic {
+    /// A JSON syntax error of `file`, located.
+    pub fn invalid_json(file: &str, error: &super::json::JsonSyntaxError) -> Diagnostic {
+        Diagnostic {
+            location: SourceLocation {
+                file: file.to_string(),
+                position: error.position,
+                json_path: String::new(),
+            },
+            code: "invalid-json",
+            message: format!("invalid JSON: {}", error.message),
+        }
+    }
+}
+
 /// Why a policy could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PolicyError {

@@ -40,17 +40,8 @@ pub fn parse_policy(
             limit: MAX_POLICY_BYTES,
         });
     }
-    let root = parse_json(text).map_err(|error| {
-        PolicyError::InvalidJson(Diagnostic {
-            location: SourceLocation {
-                file: file.to_string(),
-                position: error.position,
-                json_path: String::new(),
-            },
-            code: "invalid-json",
-            message: format!("invalid JSON: {}", error.message),
-        })
-    })?;
+    let root = parse_json(text)
+        .map_err(|error| PolicyError::InvalidJson(Diagnostic::invalid_json(file, &error)))?;
     let mut parser = Parser {
         file,
         kind,

@@ -85,17 +85,8 @@ impl JsonSource {
     }
 
     pub fn from_text(text: &str, file: &str, directory: &Path) -> Result<JsonSource, InputError> {
-        let root = parse_json(text).map_err(|error| {
-            InputError::Invalid(Diagnostic {
-                location: SourceLocation {
-                    file: file.to_string(),
-                    position: error.position,
-                    json_path: String::new(),
-                },
-                code: "invalid-json",
-                message: format!("invalid JSON: {}", error.message),
-            })
-        })?;
+        let root = parse_json(text)
+            .map_err(|error| InputError::Invalid(Diagnostic::invalid_json(file, &error)))?;
         Ok(JsonSource {
             file: file.to_string(),
             directory: directory.to_path_buf(),
