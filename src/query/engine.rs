@@ -1,13 +1,21 @@
 //! The search loop shared by every query: assert the axioms and the query's
-//! constraints once, check goals under assumptions, turn models into
-//! concrete requests (asserting a character format only when a model breaks
-//! it, then solving again).
+//! constraints once, check goals, turn models into concrete requests.
+//!
+//! Two back ends. The atom back end (`symbolic/atoms.rs`) is tried first:
+//! strings abstracted to atoms, z3 on Booleans and integers, each model's
+//! strings found by automata in Rust, and a blocking clause whenever the
+//! atoms' values are inconsistent. A query outside its fragment (or whose
+//! string search goes over budget) goes to the string back end: z3's string
+//! solvers, with a character format asserted only when a model breaks it.
 
 use super::error::QueryError;
 use crate::request::ConcreteRequest;
+use crate::symbolic::atoms::{StringAbstraction, TheoryVerdict};
 use crate::symbolic::decoder::{decode, format_violations};
-use crate::symbolic::{CheckOutcome, RequestModel, Term, Z3Session};
-use std::collections::BTreeSet;
+use crate::symbolic::z3_backend::Value;
+use crate::symbolic::{CheckOutcome, RequestModel, Sort, Term, Z3Session};
+use std::collections::{BTreeMap, BTreeSet};
+use std::time::Instant;
 
 /// Options of a query.
 #[derive(Debug, Clone)]
@@ -37,21 +45,158 @@ pub enum Search {
     Unknown(String),
 }
 
-/// One solver session over one request model.
+/// One query's search over one request model.
 pub struct Engine {
-    session: Z3Session,
-    asserted_formats: BTreeSet<String>,
+    atoms: Option<AtomEngine>,
+    strings: Option<StringEngine>,
+    constraint: Term,
+    options: QueryOptions,
     /// Solver checks run so far.
     pub checks: usize,
 }
 
 impl Engine {
-    /// A session with the model's axioms and `constraint` asserted.
+    /// An engine with the model's axioms and `constraint` asserted.
     pub fn new(
         model: &RequestModel,
         constraint: &Term,
         options: &QueryOptions,
     ) -> Result<Engine, QueryError> {
+        Ok(Engine {
+            atoms: AtomEngine::new(model, constraint, options)?,
+            strings: None,
+            constraint: constraint.clone(),
+            options: options.clone(),
+            checks: 0,
+        })
+    }
+
+    /// Searches for a request satisfying `goal`.
+    pub fn search(&mut self, model: &RequestModel, goal: &Term) -> Result<Search, QueryError> {
+        if goal.is_false() {
+            return Ok(Search::NotFound);
+        }
+        if let Some(atoms) = &mut self.atoms {
+            let outcome = atoms.search(model, goal, &self.options);
+            self.checks += atoms.checks;
+            atoms.checks = 0;
+            if let Some(search) = outcome? {
+                return Ok(search);
+            }
+        }
+        if self.strings.is_none() {
+            self.strings = Some(StringEngine::new(model, &self.constraint, &self.options)?);
+        }
+        let strings = self.strings.as_mut().expect("just built");
+        let outcome = strings.search(model, goal);
+        self.checks += strings.checks;
+        strings.checks = 0;
+        outcome
+    }
+}
+
+/// The atom back end's session.
+struct AtomEngine {
+    session: Z3Session,
+    abstraction: StringAbstraction,
+    checks: usize,
+}
+
+/// Blocking clauses one search may add before it gives up on the atom
+/// back end (the string back end then decides).
+const MAX_THEORY_ROUNDS: usize = 2_000;
+
+impl AtomEngine {
+    /// `None` when the axioms or the constraint are outside the fragment.
+    fn new(
+        model: &RequestModel,
+        constraint: &Term,
+        options: &QueryOptions,
+    ) -> Result<Option<AtomEngine>, QueryError> {
+        let mut abstraction = StringAbstraction::new(model);
+        let mut session = Z3Session::new(options.timeout_milliseconds);
+        for term in model
+            .axioms
+            .iter()
+            .map(|(_, axiom)| axiom)
+            .chain(std::iter::once(constraint))
+        {
+            match abstraction.abstract_term(term) {
+                Ok(abstracted) => session.assert(&abstracted)?,
+                Err(_) => return Ok(None),
+            }
+        }
+        // Every non-string request variable gets a value in each model.
+        let mut variables = BTreeMap::new();
+        for term in model.request_terms() {
+            term.variables(&mut variables);
+        }
+        for (name, sort) in variables {
+            if sort != Sort::String {
+                session.declare(&Term::variable(&name, sort))?;
+            }
+        }
+        Ok(Some(AtomEngine {
+            session,
+            abstraction,
+            checks: 0,
+        }))
+    }
+
+    /// `None` when this goal is outside the fragment or the string search
+    /// gave up: the string back end decides it.
+    fn search(
+        &mut self,
+        model: &RequestModel,
+        goal: &Term,
+        options: &QueryOptions,
+    ) -> Result<Option<Search>, QueryError> {
+        let Ok(goal) = self.abstraction.abstract_term(goal) else {
+            return Ok(None);
+        };
+        let started = Instant::now();
+        for _ in 0..MAX_THEORY_ROUNDS {
+            for lemma in self.abstraction.take_lemmas() {
+                self.session.assert(&lemma)?;
+            }
+            if started.elapsed().as_millis() > u128::from(options.timeout_milliseconds) {
+                return Ok(Some(Search::Unknown("timeout".into())));
+            }
+            self.checks += 1;
+            let mut values = match self.session.check_incremental(std::slice::from_ref(&goal))? {
+                CheckOutcome::Unsat => return Ok(Some(Search::NotFound)),
+                CheckOutcome::Unknown(reason) => return Ok(Some(Search::Unknown(reason))),
+                CheckOutcome::Sat(values) => values,
+            };
+            match self.abstraction.check_model(&values) {
+                TheoryVerdict::Consistent(strings) => {
+                    for (name, text) in strings {
+                        values.values.insert(name, Value::String(text));
+                    }
+                    return Ok(Some(Search::Found(Box::new(decode(model, &values)?))));
+                }
+                TheoryVerdict::Conflict(clause) => self.session.assert(&clause)?,
+                TheoryVerdict::GaveUp(_) => return Ok(None),
+            }
+        }
+        Ok(None)
+    }
+}
+
+/// The string back end's session.
+struct StringEngine {
+    session: Z3Session,
+    asserted_formats: BTreeSet<String>,
+    checks: usize,
+}
+
+impl StringEngine {
+    /// A session with the model's axioms and `constraint` asserted.
+    fn new(
+        model: &RequestModel,
+        constraint: &Term,
+        options: &QueryOptions,
+    ) -> Result<StringEngine, QueryError> {
         let mut session = Z3Session::new(options.timeout_milliseconds);
         for (_, axiom) in &model.axioms {
             session.assert(axiom)?;
@@ -63,18 +208,14 @@ impl Engine {
         for term in model.request_terms() {
             session.declare(&term)?;
         }
-        Ok(Engine {
+        Ok(StringEngine {
             session,
             asserted_formats: BTreeSet::new(),
             checks: 0,
         })
     }
 
-    /// Searches for a request satisfying `goal`.
-    pub fn search(&mut self, model: &RequestModel, goal: &Term) -> Result<Search, QueryError> {
-        if goal.is_false() {
-            return Ok(Search::NotFound);
-        }
+    fn search(&mut self, model: &RequestModel, goal: &Term) -> Result<Search, QueryError> {
         // Each round asserts at least one new format, so this ends.
         for _ in 0..=model.formats.len() + 1 {
             self.checks += 1;

@@ -7,6 +7,9 @@
 //! - [`axioms`]: the well-formedness axioms as data, with their AWS sources;
 //! - [`request_model`]: the symbolic request and the axioms' constraints;
 //! - [`patterns`]: globs compiled to string constraints;
+//! - [`language`]: regular languages as automata, witness search;
+//! - [`atoms`]: the atom back end: string tests abstracted to Boolean
+//!   atoms for z3, decided in Rust with automata;
 //! - [`encoder`]: the [`Interpretation`](crate::semantics::Interpretation) whose
 //!   truth values are terms;
 //! - [`z3_backend`]: terms to z3, checks, models, SMT-LIB output;
@@ -15,9 +18,11 @@
 //! The statement, condition and layer logic is not here: it is
 //! `semantics/`, shared with the reference evaluator.
 
+pub mod atoms;
 pub mod axioms;
 pub mod decoder;
 pub mod encoder;
+pub mod language;
 pub mod patterns;
 pub mod request_model;
 pub mod term;

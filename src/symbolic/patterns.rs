@@ -12,7 +12,7 @@
 //! Trusts the glob tokens compiled in `policy/pattern.rs` (the same ones the
 //! concrete matcher runs).
 
-use super::term::{Regex, Term, TermNode};
+use super::term::{GlobPiece, Regex, Term, TermNode};
 use crate::policy::pattern::GlobToken;
 
 /// One item of a glob with possibly symbolic literal text.
@@ -62,6 +62,53 @@ pub fn glob_matches(subject: &Term, items: &[GlobItem]) -> Result<Term, PatternU
         ));
     }
     let items = normalise(items);
+    // A variable against a constant glob: one atom, encoded by the back end.
+    if matches!(subject.node(), TermNode::Variable { .. }) {
+        if let Some(pieces) = constant_pieces(&items) {
+            return Ok(subject.matches(&pieces));
+        }
+    }
+    compile_glob(subject, &items)
+}
+
+/// The glob's pieces when every literal is constant.
+fn constant_pieces(items: &[GlobItem]) -> Option<Vec<GlobPiece>> {
+    items
+        .iter()
+        .map(|item| match item {
+            GlobItem::Literal(text) => text.as_string().map(|text| GlobPiece::Literal(text.into())),
+            GlobItem::One { crosses_colons } => Some(GlobPiece::One {
+                crosses_colons: *crosses_colons,
+            }),
+            GlobItem::Many { crosses_colons } => Some(GlobPiece::Many {
+                crosses_colons: *crosses_colons,
+            }),
+        })
+        .collect()
+}
+
+/// A [`TermNode::Matches`] atom as string constraints (for the z3 string
+/// back end).
+pub fn expand_matches(subject: &Term, pieces: &[GlobPiece]) -> Term {
+    let items: Vec<GlobItem> = pieces
+        .iter()
+        .map(|piece| match piece {
+            GlobPiece::Literal(text) => GlobItem::Literal(Term::string(text)),
+            GlobPiece::One { crosses_colons } => GlobItem::One {
+                crosses_colons: *crosses_colons,
+            },
+            GlobPiece::Many { crosses_colons } => GlobItem::Many {
+                crosses_colons: *crosses_colons,
+            },
+        })
+        .collect();
+    // Constant pieces always compile (only symbolic literals can refuse).
+    compile_glob(subject, &normalise(&items)).unwrap_or_else(|_| Term::falsity())
+}
+
+/// The cheapest exact string constraints for `subject` matching `items`.
+fn compile_glob(subject: &Term, items: &[GlobItem]) -> Result<Term, PatternUnsupported> {
+    let items = items.to_vec();
     // Segments between stars.
     let mut segments: Vec<Vec<GlobItem>> = vec![Vec::new()];
     let mut stars: Vec<bool> = Vec::new();
@@ -378,7 +425,11 @@ mod tests {
 
     fn compile(pattern: &str, rule: WildcardRule, subject: &Term) -> Term {
         let glob = Glob::compile(pattern, rule);
-        glob_matches(subject, &items_of_tokens(&glob.tokens)).expect("compiles")
+        let term = glob_matches(subject, &items_of_tokens(&glob.tokens)).expect("compiles");
+        match term.node() {
+            TermNode::Matches(subject, pieces) => expand_matches(subject, pieces),
+            _ => term,
+        }
     }
 
     fn uses_regex(term: &Term) -> bool {

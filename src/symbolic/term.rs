@@ -115,6 +115,37 @@ impl Regex {
     }
 }
 
+/// One piece of a constant glob (the language of a [`TermNode::Matches`]).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum GlobPiece {
+    Literal(String),
+    /// `?`: one character (not `:` unless `crosses_colons`).
+    One { crosses_colons: bool },
+    /// `*`: any run of characters (without `:` unless `crosses_colons`).
+    Many { crosses_colons: bool },
+}
+
+/// The regular expression of a constant glob.
+pub fn glob_regex(pieces: &[GlobPiece]) -> Regex {
+    let any = |crosses: bool| {
+        if crosses {
+            Regex::printable()
+        } else {
+            Regex::printable_except_colon()
+        }
+    };
+    Regex::Concat(
+        pieces
+            .iter()
+            .map(|piece| match piece {
+                GlobPiece::Literal(text) => Regex::Literal(text.clone()),
+                GlobPiece::One { crosses_colons } => any(*crosses_colons),
+                GlobPiece::Many { crosses_colons } => Regex::star(any(*crosses_colons)),
+            })
+            .collect(),
+    )
+}
+
 /// One node of a term. Build terms with the constructors on [`Term`].
 #[derive(Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TermNode {
@@ -146,6 +177,11 @@ pub enum TermNode {
     /// The first contains the second.
     Contains(Term, Term),
     InRegex(Term, Regex),
+    /// The string matches a constant glob. Kept whole so that each back end
+    /// chooses its encoding: the z3 string back end expands it into
+    /// prefix/suffix/length constraints, the atom back end keeps it as one
+    /// Boolean atom decided by automata.
+    Matches(Term, Rc<[GlobPiece]>),
     Add(Vec<Term>),
     Subtract(Term, Term),
     LessOrEqual(Term, Term),
@@ -189,6 +225,7 @@ impl Term {
             | TermNode::SuffixOf(..)
             | TermNode::Contains(..)
             | TermNode::InRegex(..)
+            | TermNode::Matches(..)
             | TermNode::LessOrEqual(..)
             | TermNode::LessThan(..)
             | TermNode::BitVecLessOrEqual(..) => Sort::Bool,
@@ -520,6 +557,40 @@ impl Term {
         }
     }
 
+    /// `self` matches the constant glob `pieces` (adjacent literals merged,
+    /// adjacent stars merged). Folds on a literal subject; a glob without
+    /// wildcards is an equality and a lone colon-crossing `*` is true.
+    pub fn matches(&self, pieces: &[GlobPiece]) -> Term {
+        let mut merged: Vec<GlobPiece> = Vec::with_capacity(pieces.len());
+        for piece in pieces {
+            match (piece, merged.last_mut()) {
+                (GlobPiece::Literal(text), _) if text.is_empty() => {}
+                (GlobPiece::Literal(text), Some(GlobPiece::Literal(previous))) => {
+                    previous.push_str(text)
+                }
+                (
+                    GlobPiece::Many { crosses_colons },
+                    Some(GlobPiece::Many {
+                        crosses_colons: previous,
+                    }),
+                ) => *previous = *previous || *crosses_colons,
+                _ => merged.push(piece.clone()),
+            }
+        }
+        match merged.as_slice() {
+            [] => return self.equals(&Term::string("")),
+            [GlobPiece::Literal(text)] => return self.equals(&Term::string(text)),
+            [GlobPiece::Many {
+                crosses_colons: true,
+            }] => return Term::truth(),
+            _ => {}
+        }
+        match self.as_string() {
+            Some(text) => Term::bool(glob_regex(&merged).matches(text)),
+            None => Term::make(TermNode::Matches(self.clone(), merged.into())),
+        }
+    }
+
     // ---- integers ----
 
     /// Sum: constants folded into one trailing literal.
@@ -618,7 +689,10 @@ impl Term {
             | TermNode::StringLiteral(_)
             | TermNode::IntLiteral(_)
             | TermNode::BitVecLiteral { .. } => {}
-            TermNode::Not(a) | TermNode::Length(a) | TermNode::InRegex(a, _) => {
+            TermNode::Not(a)
+            | TermNode::Length(a)
+            | TermNode::InRegex(a, _)
+            | TermNode::Matches(a, _) => {
                 a.collect_variables(into, seen)
             }
             TermNode::And(parts)

@@ -197,6 +197,26 @@ impl Z3Session {
         last
     }
 
+    /// Checks the assertions together with `goals` in the session's own
+    /// solver (push, check, pop), with z3's default tactics. For queries
+    /// without strings (the atom back end), where incremental solving is
+    /// fast and keeps learned clauses.
+    pub fn check_incremental(&mut self, goals: &[Term]) -> Result<CheckOutcome, BackendError> {
+        let goals: Vec<Bool> = goals
+            .iter()
+            .map(|term| self.boolean(term))
+            .collect::<Result<_, _>>()?;
+        self.solver.push();
+        for goal in &goals {
+            self.solver.assert(goal);
+        }
+        let started = std::time::Instant::now();
+        let outcome = self.check_scope();
+        trace_check("atoms", &outcome, started);
+        self.solver.pop(1);
+        outcome
+    }
+
     /// A new solver holding every assertion and `goals`.
     fn fresh_solver(
         &self,
@@ -373,6 +393,9 @@ impl Z3Session {
             TermNode::InRegex(text, regex) => {
                 let text = self.string(text)?;
                 E::Bool(text.regex_matches(&regex_of(regex)?))
+            }
+            TermNode::Matches(subject, pieces) => {
+                self.translate(&super::patterns::expand_matches(subject, pieces))?
             }
             TermNode::Add(parts) => {
                 let parts: Vec<Int> = parts
@@ -561,6 +584,9 @@ fn evaluate(model: &Model, term: &Term) -> Option<Value> {
         TermNode::SuffixOf(suffix, text) => V::Bool(string(text)?.ends_with(&string(suffix)?)),
         TermNode::Contains(text, part) => V::Bool(string(text)?.contains(&string(part)?)),
         TermNode::InRegex(text, regex) => V::Bool(regex.matches(&string(text)?)),
+        TermNode::Matches(text, pieces) => {
+            V::Bool(super::term::glob_regex(pieces).matches(&string(text)?))
+        }
         TermNode::Add(parts) => {
             let mut sum: i128 = 0;
             for part in parts {

@@ -1,0 +1,737 @@
+//! The atom back end: strings kept out of the solver.
+//!
+//! Every string constraint of a query is, in the common case, a test of one
+//! string variable against a constant regular language (an action name
+//! against `get*`, a resource component against `bucket/*`, a key's value
+//! against a literal). [`StringAbstraction`] replaces each such test by a
+//! Boolean atom (literal equalities by `choice.v = i`, an integer, so that a
+//! variable equals at most one literal by construction), leaving z3 a query
+//! over Booleans, integers and bit-vectors only, which it answers in
+//! milliseconds. [`StringAbstraction::check_model`] then decides in Rust,
+//! with automata (`language.rs`), whether the atoms' values are consistent:
+//! if so it returns the shortest string for every variable; if not, a
+//! clause over the atoms that rules the inconsistency out (a small core,
+//! valid in every model), and the caller solves again.
+//!
+//! Exact: a model is accepted only with witness strings that satisfy every
+//! atom as assigned, and a clause is added only when its atoms are jointly
+//! unsatisfiable over strings. A query outside this fragment (strings
+//! concatenated before matching, a variable inside a multi-wildcard
+//! pattern) returns [`OutOfFragment`] and is solved by the z3 string back
+//! end instead. Trusts the term constructors and the request model's
+//! formats.
+
+use super::language::{find_witness, Automaton, Language, Trie, Witness};
+use super::request_model::{Format, RequestModel};
+use super::term::{glob_regex, Regex, Sort, Term, TermNode};
+use super::z3_backend::{Model, Value};
+use indexmap::IndexMap;
+use std::collections::{BTreeMap, HashMap};
+use std::rc::Rc;
+
+/// The query uses strings in a way the atom back end does not decide.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("outside the atom back end: {0}")]
+pub struct OutOfFragment(pub String);
+
+/// A language atom: `variable ∈ L`.
+struct LanguageAtom {
+    variable: String,
+    automaton: Rc<Automaton>,
+    /// The Boolean variable standing for the atom.
+    atom: Term,
+}
+
+/// What the abstraction knows of one string variable.
+struct StringVariable {
+    /// The literals it is compared with, indexed by `choice` value.
+    literals: IndexMap<String, ()>,
+    /// Integer variable: `i` when the variable equals literal `i`.
+    choice: Term,
+    languages: Vec<usize>,
+    format: Option<Rc<Automaton>>,
+}
+
+/// `left == right` between two string variables.
+struct VariableEquality {
+    left: String,
+    right: String,
+    atom: Term,
+}
+
+/// The answer of [`StringAbstraction::check_model`].
+#[derive(Debug, Clone)]
+pub enum TheoryVerdict {
+    /// Every string variable's value: the model is a real one.
+    Consistent(BTreeMap<String, String>),
+    /// A clause (over abstract atoms) the model breaks and every real model
+    /// keeps; assert it and solve again.
+    Conflict(Term),
+    /// The automata search went over budget, or distinct variables could
+    /// not be kept apart.
+    GaveUp(String),
+}
+
+/// Abstraction of string atoms to Boolean and integer atoms.
+pub struct StringAbstraction {
+    variables: IndexMap<String, StringVariable>,
+    languages: Vec<LanguageAtom>,
+    language_index: HashMap<(String, String), usize>,
+    equalities: Vec<VariableEquality>,
+    memo: HashMap<usize, (Term, Term)>,
+    /// Lemmas implied by the atoms created so far, not yet handed out.
+    pending_lemmas: Vec<Term>,
+    formats: HashMap<String, Format>,
+    service_format: Rc<Automaton>,
+    /// `principal.kind = Service`, under which `principal.other` has the
+    /// service-name format.
+    service_kind: Term,
+    service_variable: String,
+}
+
+/// Longest literal split enumeration for `concat = literal`.
+const MAX_SPLITS: usize = 64;
+
+impl StringAbstraction {
+    pub fn new(model: &RequestModel) -> StringAbstraction {
+        let service = model.service_name_format();
+        let mut abstraction = StringAbstraction {
+            variables: IndexMap::new(),
+            languages: Vec::new(),
+            language_index: HashMap::new(),
+            equalities: Vec::new(),
+            memo: HashMap::new(),
+            pending_lemmas: Vec::new(),
+            formats: model
+                .formats
+                .iter()
+                .map(|formatted| (formatted.name.clone(), formatted.format))
+                .collect(),
+            service_format: Rc::new(Automaton::from_regex(&service.format.regex())),
+            service_kind: model
+                .principal
+                .is(crate::request::PrincipalKind::Service),
+            service_variable: service.name,
+        };
+        // Every formatted variable exists, atoms or not: decoding reads them.
+        for formatted in &model.formats {
+            abstraction.variable(&formatted.name);
+        }
+        abstraction
+    }
+
+    /// Lemmas created since the last call (valid in every real model).
+    pub fn take_lemmas(&mut self) -> Vec<Term> {
+        std::mem::take(&mut self.pending_lemmas)
+    }
+
+    /// The abstract term: no string left, or [`OutOfFragment`].
+    pub fn abstract_term(&mut self, term: &Term) -> Result<Term, OutOfFragment> {
+        if let Some((_, result)) = self.memo.get(&term.address()) {
+            return Ok(result.clone());
+        }
+        let result = self.abstract_node(term)?;
+        self.memo
+            .insert(term.address(), (term.clone(), result.clone()));
+        Ok(result)
+    }
+
+    fn abstract_node(&mut self, term: &Term) -> Result<Term, OutOfFragment> {
+        let out = |what: &str| Err(OutOfFragment(format!("{what}: {term:?}")));
+        Ok(match term.node() {
+            TermNode::BoolLiteral(_) | TermNode::IntLiteral(_) | TermNode::BitVecLiteral { .. } => {
+                term.clone()
+            }
+            TermNode::StringLiteral(_) => return out("a string outside an atom"),
+            TermNode::Variable { sort, .. } => {
+                if *sort == Sort::String {
+                    return out("a string variable outside an atom");
+                }
+                term.clone()
+            }
+            TermNode::Not(inner) => self.abstract_term(inner)?.not(),
+            TermNode::And(parts) => Term::and(self.abstract_all(parts)?),
+            TermNode::Or(parts) => Term::or(self.abstract_all(parts)?),
+            TermNode::Ite(condition, then, otherwise) => {
+                if then.sort() == Sort::String {
+                    return out("a string choice outside an atom");
+                }
+                Term::ite(
+                    &self.abstract_term(condition)?,
+                    &self.abstract_term(then)?,
+                    &self.abstract_term(otherwise)?,
+                )
+            }
+            TermNode::Equal(left, right) if left.sort() == Sort::String => {
+                self.string_equality(left, right)?
+            }
+            TermNode::Equal(left, right) => {
+                if let Some(atom) = self.length_atom(term, left, right)? {
+                    return Ok(atom);
+                }
+                self.abstract_term(left)?
+                    .equals(&self.abstract_term(right)?)
+            }
+            TermNode::Matches(subject, pieces) => {
+                self.language_atom(subject, &glob_regex(pieces), term)?
+            }
+            TermNode::InRegex(subject, regex) => self.language_atom(subject, regex, term)?,
+            TermNode::PrefixOf(prefix, subject) => match prefix.as_string() {
+                Some(text) => self.language_atom(
+                    subject,
+                    &Regex::Concat(vec![
+                        Regex::Literal(text.into()),
+                        Regex::star(Regex::printable()),
+                    ]),
+                    term,
+                )?,
+                None => return out("a symbolic prefix"),
+            },
+            TermNode::SuffixOf(suffix, subject) => match suffix.as_string() {
+                Some(text) => self.language_atom(
+                    subject,
+                    &Regex::Concat(vec![
+                        Regex::star(Regex::printable()),
+                        Regex::Literal(text.into()),
+                    ]),
+                    term,
+                )?,
+                None => return out("a symbolic suffix"),
+            },
+            TermNode::Contains(subject, part) => match part.as_string() {
+                Some(text) => self.language_atom(
+                    subject,
+                    &Regex::Concat(vec![
+                        Regex::star(Regex::printable()),
+                        Regex::Literal(text.into()),
+                        Regex::star(Regex::printable()),
+                    ]),
+                    term,
+                )?,
+                None => return out("a symbolic containment"),
+            },
+            TermNode::LessOrEqual(left, right) | TermNode::LessThan(left, right) => {
+                if let Some(atom) = self.length_atom(term, left, right)? {
+                    return Ok(atom);
+                }
+                let (left, right) = (self.abstract_term(left)?, self.abstract_term(right)?);
+                match term.node() {
+                    TermNode::LessThan(..) => left.less_than(&right),
+                    _ => left.less_or_equal(&right),
+                }
+            }
+            TermNode::Add(parts) => Term::add(self.abstract_all(parts)?),
+            TermNode::Subtract(left, right) => self
+                .abstract_term(left)?
+                .subtract(&self.abstract_term(right)?),
+            TermNode::BitVecLessOrEqual(left, right) => self
+                .abstract_term(left)?
+                .bit_vector_less_or_equal(&self.abstract_term(right)?),
+            TermNode::Concat(_) | TermNode::Length(_) | TermNode::Substring(..) => {
+                return out("a string operation outside an atom")
+            }
+        })
+    }
+
+    fn abstract_all(&mut self, parts: &[Term]) -> Result<Vec<Term>, OutOfFragment> {
+        parts.iter().map(|part| self.abstract_term(part)).collect()
+    }
+
+    fn variable(&mut self, name: &str) -> &mut StringVariable {
+        if !self.variables.contains_key(name) {
+            let format = self
+                .formats
+                .get(name)
+                .map(|format| Rc::new(Automaton::from_regex(&format.regex())));
+            self.variables.insert(
+                name.to_string(),
+                StringVariable {
+                    literals: IndexMap::new(),
+                    choice: Term::variable(&format!("choice.{name}"), Sort::Int),
+                    languages: Vec::new(),
+                    format,
+                },
+            );
+        }
+        &mut self.variables[name]
+    }
+
+    fn variable_name(term: &Term) -> Option<&str> {
+        match term.node() {
+            TermNode::Variable {
+                name,
+                sort: Sort::String,
+            } => Some(name),
+            _ => None,
+        }
+    }
+
+    /// `variable == literal`, as `choice.variable = i`.
+    fn literal_atom(&mut self, variable: &str, literal: &str) -> Term {
+        let entry = self.variable(variable);
+        let (index, added) = match entry.literals.get_index_of(literal) {
+            Some(index) => (index, false),
+            None => {
+                entry.literals.insert(literal.to_string(), ());
+                (entry.literals.len() - 1, true)
+            }
+        };
+        let choice = entry.choice.clone();
+        let atom = choice.equals(&Term::int(index as i128));
+        if added {
+            // The literal against the variable's languages known so far.
+            let languages = entry.languages.clone();
+            for language in languages {
+                self.relate(language, variable, literal, &atom);
+            }
+        }
+        atom
+    }
+
+    /// Eager lemma: a literal decides each language atom of its variable.
+    fn relate(&mut self, language: usize, variable: &str, literal: &str, literal_atom: &Term) {
+        let atom = &self.languages[language];
+        debug_assert_eq!(atom.variable, variable);
+        let lemma = if atom.automaton.accepts(literal) {
+            literal_atom.implies(&atom.atom)
+        } else {
+            literal_atom.implies(&atom.atom.not())
+        };
+        self.pending_lemmas.push(lemma);
+    }
+
+    fn language_atom(
+        &mut self,
+        subject: &Term,
+        regex: &Regex,
+        original: &Term,
+    ) -> Result<Term, OutOfFragment> {
+        if let TermNode::Ite(condition, then, otherwise) = subject.node() {
+            let condition = self.abstract_term(condition)?;
+            let then = self.language_atom(then, regex, original)?;
+            let otherwise = self.language_atom(otherwise, regex, original)?;
+            return Ok(Term::ite(&condition, &then, &otherwise));
+        }
+        if let Some(text) = subject.as_string() {
+            return Ok(Term::bool(regex.matches(text)));
+        }
+        let Some(variable) = Self::variable_name(subject).map(str::to_string) else {
+            return Err(OutOfFragment(format!(
+                "a pattern over a composite string: {original:?}"
+            )));
+        };
+        let key = (variable.clone(), format!("{regex:?}"));
+        if let Some(index) = self.language_index.get(&key) {
+            return Ok(self.languages[*index].atom.clone());
+        }
+        let index = self.languages.len();
+        let atom = Term::variable(&format!("atom.{index}"), Sort::Bool);
+        self.languages.push(LanguageAtom {
+            variable: variable.clone(),
+            automaton: Rc::new(Automaton::from_regex(regex)),
+            atom: atom.clone(),
+        });
+        self.language_index.insert(key, index);
+        let entry = self.variable(&variable);
+        entry.languages.push(index);
+        let literals: Vec<(usize, String)> = entry
+            .literals
+            .keys()
+            .cloned()
+            .enumerate()
+            .collect();
+        let choice = entry.choice.clone();
+        for (literal_index, literal) in literals {
+            let literal_atom = choice.equals(&Term::int(literal_index as i128));
+            self.relate(index, &variable, &literal, &literal_atom);
+        }
+        Ok(atom)
+    }
+
+    /// `length(v) = n`, `n <= length(v)`, `length(v) <= n` (and `<`) with a
+    /// constant `n`, as a language atom.
+    fn length_atom(
+        &mut self,
+        term: &Term,
+        left: &Term,
+        right: &Term,
+    ) -> Result<Option<Term>, OutOfFragment> {
+        let length_of = |side: &Term| match side.node() {
+            TermNode::Length(subject) => Some(subject.clone()),
+            _ => None,
+        };
+        let (subject, bound, length_on_left) = match (length_of(left), length_of(right)) {
+            (Some(subject), None) => (subject, right.as_int(), true),
+            (None, Some(subject)) => (subject, left.as_int(), false),
+            _ => return Ok(None),
+        };
+        let Some(bound) = bound else {
+            return Err(OutOfFragment(format!("a symbolic length: {term:?}")));
+        };
+        let exactly = |count: i128| {
+            Regex::Concat(
+                (0..count.clamp(0, 4096))
+                    .map(|_| Regex::printable())
+                    .collect(),
+            )
+        };
+        let at_least = |count: i128| Regex::Concat(vec![exactly(count), Regex::star(Regex::printable())]);
+        let at_most = |count: i128| {
+            if count < 0 {
+                return Regex::Union(Vec::new());
+            }
+            Regex::Concat(
+                (0..count.min(4096))
+                    .map(|_| Regex::Union(vec![Regex::Literal(String::new()), Regex::printable()]))
+                    .collect(),
+            )
+        };
+        let regex = match (term.node(), length_on_left) {
+            (TermNode::Equal(..), _) => {
+                if bound < 0 {
+                    return Ok(Some(Term::falsity()));
+                }
+                exactly(bound)
+            }
+            (TermNode::LessOrEqual(..), true) => at_most(bound),
+            (TermNode::LessOrEqual(..), false) => at_least(bound),
+            (TermNode::LessThan(..), true) => at_most(bound - 1),
+            (TermNode::LessThan(..), false) => at_least(bound + 1),
+            _ => return Ok(None),
+        };
+        self.language_atom(&subject, &regex, term).map(Some)
+    }
+
+    fn string_equality(&mut self, left: &Term, right: &Term) -> Result<Term, OutOfFragment> {
+        for (one, other) in [(left, right), (right, left)] {
+            if let TermNode::Ite(condition, then, otherwise) = one.node() {
+                let condition = self.abstract_term(condition)?;
+                let then = self.string_equality(then, other)?;
+                let otherwise = self.string_equality(otherwise, other)?;
+                return Ok(Term::ite(&condition, &then, &otherwise));
+            }
+        }
+        match (left.node(), right.node()) {
+            (TermNode::StringLiteral(a), TermNode::StringLiteral(b)) => Ok(Term::bool(a == b)),
+            (TermNode::Variable { name, .. }, TermNode::StringLiteral(text))
+            | (TermNode::StringLiteral(text), TermNode::Variable { name, .. }) => {
+                Ok(self.literal_atom(name, text))
+            }
+            (TermNode::Variable { name: a, .. }, TermNode::Variable { name: b, .. }) => {
+                let (a, b) = if a <= b { (a, b) } else { (b, a) };
+                if let Some(existing) = self
+                    .equalities
+                    .iter()
+                    .find(|equality| equality.left == *a && equality.right == *b)
+                {
+                    return Ok(existing.atom.clone());
+                }
+                self.variable(a);
+                self.variable(b);
+                let atom = Term::variable(
+                    &format!("equal.{}", self.equalities.len()),
+                    Sort::Bool,
+                );
+                self.equalities.push(VariableEquality {
+                    left: a.clone(),
+                    right: b.clone(),
+                    atom: atom.clone(),
+                });
+                Ok(atom)
+            }
+            (TermNode::Concat(pieces), TermNode::StringLiteral(text))
+            | (TermNode::StringLiteral(text), TermNode::Concat(pieces)) => {
+                let mut count = 0;
+                let term = self.split(pieces, text, &mut count)?;
+                Ok(term)
+            }
+            _ => Err(OutOfFragment(format!(
+                "an equation between composite strings: {left:?} = {right:?}"
+            ))),
+        }
+    }
+
+    /// `pieces` concatenated equal `text`: a disjunction over the ways the
+    /// text splits among the variable pieces.
+    fn split(
+        &mut self,
+        pieces: &[Term],
+        text: &str,
+        count: &mut usize,
+    ) -> Result<Term, OutOfFragment> {
+        let Some((first, rest)) = pieces.split_first() else {
+            return Ok(Term::bool(text.is_empty()));
+        };
+        if let Some(literal) = first.as_string() {
+            return match text.strip_prefix(literal) {
+                Some(remainder) => self.split(rest, remainder, count),
+                None => Ok(Term::falsity()),
+            };
+        }
+        let Some(name) = Self::variable_name(first).map(str::to_string) else {
+            return Err(OutOfFragment(format!("a composite piece in {first:?}")));
+        };
+        if rest.is_empty() {
+            return Ok(self.literal_atom(&name, text));
+        }
+        let mut alternatives = Vec::new();
+        for end in 0..=text.len() {
+            if !text.is_char_boundary(end) {
+                continue;
+            }
+            let tail = self.split(rest, &text[end..], count)?;
+            if tail.is_false() {
+                continue;
+            }
+            *count += 1;
+            if *count > MAX_SPLITS {
+                return Err(OutOfFragment("too many ways to split a literal".into()));
+            }
+            alternatives.push(self.literal_atom(&name, &text[..end]).and2(&tail));
+        }
+        Ok(Term::or(alternatives))
+    }
+
+    /// The integer and Boolean variables the abstraction introduced (so
+    /// that a model assigns them).
+    pub fn abstract_variables(&self) -> Vec<Term> {
+        let mut terms: Vec<Term> = self.variables.values().map(|v| v.choice.clone()).collect();
+        terms.extend(self.languages.iter().map(|atom| atom.atom.clone()));
+        terms.extend(self.equalities.iter().map(|equality| equality.atom.clone()));
+        terms
+    }
+
+    /// Decides whether the abstract model has real strings behind it.
+    pub fn check_model(&self, model: &Model) -> TheoryVerdict {
+        let truth = |term: &Term| matches!(model.evaluate(term), Some(Value::Bool(true)));
+        // Union-find over the equalities that hold.
+        let names: Vec<&String> = self.variables.keys().collect();
+        let mut parent: Vec<usize> = (0..names.len()).collect();
+        fn find(parent: &mut [usize], index: usize) -> usize {
+            let mut root = index;
+            while parent[root] != root {
+                root = parent[root];
+            }
+            parent[index] = root;
+            root
+        }
+        let position = |name: &str| self.variables.get_index_of(name).unwrap_or(0);
+        for equality in &self.equalities {
+            if truth(&equality.atom) {
+                let (a, b) = (
+                    find(&mut parent, position(&equality.left)),
+                    find(&mut parent, position(&equality.right)),
+                );
+                parent[a] = b;
+            }
+        }
+        let roots: Vec<usize> = (0..names.len()).map(|index| find(&mut parent, index)).collect();
+        let mut classes: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+        for (index, root) in roots.iter().enumerate() {
+            classes.entry(*root).or_default().push(index);
+        }
+        let is_service = truth(&self.service_kind);
+        let mut values: BTreeMap<String, String> = BTreeMap::new();
+        let mut witness_of_class: BTreeMap<usize, String> = BTreeMap::new();
+        for (root, members) in &classes {
+            let mut constraints = Vec::new();
+            for member in members {
+                self.constraints_of(names[*member], model, is_service, &mut constraints);
+            }
+            // Variables whose equality is false must get different strings.
+            let forbidden: Vec<String> = self
+                .equalities
+                .iter()
+                .filter(|equality| !truth(&equality.atom))
+                .filter_map(|equality| {
+                    let a = roots[position(&equality.left)];
+                    let b = roots[position(&equality.right)];
+                    if a == *root {
+                        witness_of_class.get(&b).cloned()
+                    } else if b == *root {
+                        witness_of_class.get(&a).cloned()
+                    } else {
+                        None
+                    }
+                })
+                .collect();
+            match witness(&constraints, &forbidden) {
+                Witness::Found(text) => {
+                    for member in members {
+                        values.insert(names[*member].clone(), text.clone());
+                    }
+                    witness_of_class.insert(*root, text);
+                }
+                Witness::GaveUp => {
+                    return TheoryVerdict::GaveUp("string search over budget".into())
+                }
+                Witness::Empty if !forbidden.is_empty() && witness(&constraints, &[]) != Witness::Empty => {
+                    return TheoryVerdict::GaveUp(
+                        "distinct string variables could not be kept apart".into(),
+                    )
+                }
+                Witness::Empty => return conflict(&constraints),
+            }
+        }
+        TheoryVerdict::Consistent(values)
+    }
+
+    /// The languages a variable must be in (or out of) under the model,
+    /// each with the abstract literal that put it there.
+    fn constraints_of(
+        &self,
+        name: &str,
+        model: &Model,
+        is_service: bool,
+        into: &mut Vec<Constraint>,
+    ) {
+        let variable = &self.variables[name];
+        if let Some(format) = &variable.format {
+            into.push(Constraint {
+                language: Owned::Automaton(format.clone()),
+                positive: true,
+                reason: None,
+            });
+        }
+        if is_service && name == self.service_variable {
+            into.push(Constraint {
+                language: Owned::Automaton(self.service_format.clone()),
+                positive: true,
+                reason: Some(self.service_kind.clone()),
+            });
+        }
+        let choice = match model.evaluate(&variable.choice) {
+            Some(Value::Int(value)) => value,
+            _ => -1,
+        };
+        let literal_count = variable.literals.len() as i128;
+        if (0..literal_count).contains(&choice) {
+            let (literal, _) = variable
+                .literals
+                .get_index(choice as usize)
+                .expect("in range");
+            into.push(Constraint {
+                language: Owned::Words(Rc::new(Trie::new([literal.as_str()]))),
+                positive: true,
+                reason: Some(variable.choice.equals(&Term::int(choice))),
+            });
+        } else if literal_count > 0 {
+            // None of the literals: the reason is "choice is out of range".
+            let in_range = Term::or(
+                (0..literal_count).map(|index| variable.choice.equals(&Term::int(index))),
+            );
+            into.push(Constraint {
+                language: Owned::Words(Rc::new(Trie::new(
+                    variable.literals.keys().map(String::as_str),
+                ))),
+                positive: false,
+                reason: Some(in_range.not()),
+            });
+        }
+        for index in &variable.languages {
+            let atom = &self.languages[*index];
+            let holds = matches!(model.evaluate(&atom.atom), Some(Value::Bool(true)));
+            into.push(Constraint {
+                language: Owned::Automaton(atom.automaton.clone()),
+                positive: holds,
+                reason: Some(if holds { atom.atom.clone() } else { atom.atom.not() }),
+            });
+        }
+    }
+}
+
+enum Owned {
+    Automaton(Rc<Automaton>),
+    Words(Rc<Trie>),
+}
+
+/// A language a class of variables must be in (`positive`) or out of.
+struct Constraint {
+    language: Owned,
+    positive: bool,
+    /// The abstract literal that holds in the model and imposes this
+    /// constraint (`None`: always imposed).
+    reason: Option<Term>,
+}
+
+fn witness(constraints: &[Constraint], forbidden: &[String]) -> Witness {
+    let trie = Trie::new(forbidden.iter().map(String::as_str));
+    let mut languages: Vec<(Language<'_>, bool)> = constraints
+        .iter()
+        .map(|constraint| {
+            (
+                match &constraint.language {
+                    Owned::Automaton(automaton) => Language::Automaton(automaton),
+                    Owned::Words(trie) => Language::Words(trie),
+                },
+                constraint.positive,
+            )
+        })
+        .collect();
+    if !forbidden.is_empty() {
+        languages.push((Language::Words(&trie), false));
+    }
+    find_witness(&languages)
+}
+
+/// A small unsatisfiable subset of `constraints` (which are unsatisfiable)
+/// as a blocking clause.
+fn conflict(constraints: &[Constraint]) -> TheoryVerdict {
+    let satisfied_by = |constraint: &Constraint, text: &str| {
+        let inside = match &constraint.language {
+            Owned::Automaton(automaton) => automaton.accepts(text),
+            Owned::Words(trie) => trie.contains(text),
+        };
+        inside == constraint.positive
+    };
+    let subset = |indices: &[usize]| -> Vec<&Constraint> {
+        indices.iter().map(|index| &constraints[*index]).collect()
+    };
+    let search = |indices: &[usize]| {
+        let chosen = subset(indices);
+        let languages: Vec<(Language<'_>, bool)> = chosen
+            .iter()
+            .map(|constraint| {
+                (
+                    match &constraint.language {
+                        Owned::Automaton(automaton) => Language::Automaton(automaton),
+                        Owned::Words(trie) => Language::Words(trie),
+                    },
+                    constraint.positive,
+                )
+            })
+            .collect();
+        find_witness(&languages)
+    };
+    // Grow from the positive constraints, adding what each witness breaks.
+    let mut core: Vec<usize> = (0..constraints.len())
+        .filter(|index| constraints[*index].positive)
+        .collect();
+    loop {
+        match search(&core) {
+            Witness::Empty => break,
+            Witness::GaveUp => return TheoryVerdict::GaveUp("string search over budget".into()),
+            Witness::Found(text) => {
+                let Some(broken) = (0..constraints.len())
+                    .find(|index| !core.contains(index) && !satisfied_by(&constraints[*index], &text))
+                else {
+                    return TheoryVerdict::GaveUp("inconsistent automata answers".into());
+                };
+                core.push(broken);
+            }
+        }
+    }
+    // Drop what the conflict does not need.
+    let mut position = core.len();
+    while position > 0 {
+        position -= 1;
+        let mut trial = core.clone();
+        trial.remove(position);
+        if search(&trial) == Witness::Empty {
+            core = trial;
+        }
+    }
+    TheoryVerdict::Conflict(Term::or(core.iter().filter_map(|index| {
+        constraints[*index].reason.as_ref().map(Term::not)
+    })))
+}

@@ -1,0 +1,494 @@
+//! Regular languages over printable ASCII as small automata, and the one
+//! question the atom back end asks of them: is there a string inside every
+//! positive language and outside every negative one — and if so, which is
+//! the shortest (preferring letters, then digits)?
+//!
+//! Languages come from [`Regex`] (globs, formats, lengths, prefixes) as
+//! nondeterministic automata, or from a finite set of strings as a trie
+//! (the literal values a variable was compared with, all refused at once).
+//! The search runs breadth first over tuples of automaton states, so the
+//! first witness found is a shortest one; it is bounded by a state budget
+//! and reports [`Witness::GaveUp`] beyond it, never a wrong answer.
+//!
+//! Trusts nothing; depends only on `term::Regex`.
+
+use super::term::Regex;
+use std::collections::{HashMap, VecDeque};
+
+/// The characters requests are built from.
+const FIRST: u8 = b' ';
+const LAST: u8 = b'~';
+
+/// A nondeterministic automaton with ε-moves already closed over.
+#[derive(Debug, Clone)]
+pub struct Automaton {
+    /// Per state: (low, high, target) character-range moves.
+    moves: Vec<Vec<(u8, u8, usize)>>,
+    /// ε-closure of each state, as a bit set.
+    closure: Vec<Vec<u64>>,
+    accepting: Vec<bool>,
+    start: usize,
+    words: usize,
+}
+
+/// Thompson construction state.
+struct Builder {
+    moves: Vec<Vec<(u8, u8, usize)>>,
+    empty: Vec<Vec<usize>>,
+}
+
+impl Builder {
+    fn state(&mut self) -> usize {
+        self.moves.push(Vec::new());
+        self.empty.push(Vec::new());
+        self.moves.len() - 1
+    }
+
+    /// Adds `regex` between two new states; returns (entry, exit).
+    fn add(&mut self, regex: &Regex) -> (usize, usize) {
+        match regex {
+            Regex::Literal(text) => {
+                let entry = self.state();
+                let mut current = entry;
+                for byte in text.bytes() {
+                    let next = self.state();
+                    self.moves[current].push((byte, byte, next));
+                    current = next;
+                }
+                (entry, current)
+            }
+            Regex::Range(low, high) => {
+                let entry = self.state();
+                let exit = self.state();
+                let low = u32::from(*low).clamp(0, 255) as u8;
+                let high = u32::from(*high).clamp(0, 255) as u8;
+                if low <= high {
+                    self.moves[entry].push((low, high, exit));
+                }
+                (entry, exit)
+            }
+            Regex::Concat(parts) => {
+                let entry = self.state();
+                let mut current = entry;
+                for part in parts {
+                    let (part_entry, part_exit) = self.add(part);
+                    self.empty[current].push(part_entry);
+                    current = part_exit;
+                }
+                (entry, current)
+            }
+            Regex::Union(parts) => {
+                let entry = self.state();
+                let exit = self.state();
+                for part in parts {
+                    let (part_entry, part_exit) = self.add(part);
+                    self.empty[entry].push(part_entry);
+                    self.empty[part_exit].push(exit);
+                }
+                (entry, exit)
+            }
+            Regex::Star(inner) => {
+                let entry = self.state();
+                let exit = self.state();
+                let (inner_entry, inner_exit) = self.add(inner);
+                self.empty[entry].push(inner_entry);
+                self.empty[entry].push(exit);
+                self.empty[inner_exit].push(inner_entry);
+                self.empty[inner_exit].push(exit);
+                (entry, exit)
+            }
+        }
+    }
+}
+
+fn set_bit(set: &mut [u64], index: usize) {
+    set[index / 64] |= 1 << (index % 64);
+}
+
+fn has_bit(set: &[u64], index: usize) -> bool {
+    set[index / 64] & (1 << (index % 64)) != 0
+}
+
+impl Automaton {
+    pub fn from_regex(regex: &Regex) -> Automaton {
+        let mut builder = Builder {
+            moves: Vec::new(),
+            empty: Vec::new(),
+        };
+        let (start, exit) = builder.add(regex);
+        let count = builder.moves.len();
+        let words = count.div_ceil(64);
+        let mut closure = Vec::with_capacity(count);
+        for state in 0..count {
+            let mut set = vec![0u64; words];
+            let mut stack = vec![state];
+            set_bit(&mut set, state);
+            while let Some(current) = stack.pop() {
+                for &next in &builder.empty[current] {
+                    if !has_bit(&set, next) {
+                        set_bit(&mut set, next);
+                        stack.push(next);
+                    }
+                }
+            }
+            closure.push(set);
+        }
+        let mut accepting = vec![false; count];
+        accepting[exit] = true;
+        Automaton {
+            moves: builder.moves,
+            closure,
+            accepting,
+            start,
+            words,
+        }
+    }
+
+    fn initial(&self) -> Vec<u64> {
+        self.closure[self.start].clone()
+    }
+
+    fn step(&self, states: &[u64], character: u8) -> Vec<u64> {
+        let mut next = vec![0u64; self.words];
+        for (word_index, word) in states.iter().enumerate() {
+            let mut bits = *word;
+            while bits != 0 {
+                let state = word_index * 64 + bits.trailing_zeros() as usize;
+                bits &= bits - 1;
+                for &(low, high, target) in &self.moves[state] {
+                    if (low..=high).contains(&character) {
+                        for (slot, add) in next.iter_mut().zip(&self.closure[target]) {
+                            *slot |= add;
+                        }
+                    }
+                }
+            }
+        }
+        next
+    }
+
+    fn accepts_states(&self, states: &[u64]) -> bool {
+        self.accepting
+            .iter()
+            .enumerate()
+            .any(|(state, accepting)| *accepting && has_bit(states, state))
+    }
+
+    pub fn accepts(&self, text: &str) -> bool {
+        let mut states = self.initial();
+        for byte in text.bytes() {
+            states = self.step(&states, byte);
+        }
+        self.accepts_states(&states)
+    }
+
+    /// Character boundaries where this automaton's moves change.
+    fn boundaries(&self, into: &mut Vec<u8>) {
+        for moves in &self.moves {
+            for &(low, high, _) in moves {
+                into.push(low);
+                into.push(high.saturating_add(1));
+            }
+        }
+    }
+}
+
+/// A finite set of strings, as a trie.
+#[derive(Debug, Clone, Default)]
+pub struct Trie {
+    children: Vec<Vec<(u8, usize)>>,
+    terminal: Vec<bool>,
+}
+
+impl Trie {
+    pub fn new<'a>(words: impl IntoIterator<Item = &'a str>) -> Trie {
+        let mut trie = Trie {
+            children: vec![Vec::new()],
+            terminal: vec![false],
+        };
+        for word in words {
+            let mut node = 0;
+            for byte in word.bytes() {
+                node = match trie.children[node].iter().find(|(b, _)| *b == byte) {
+                    Some((_, child)) => *child,
+                    None => {
+                        trie.children.push(Vec::new());
+                        trie.terminal.push(false);
+                        let child = trie.children.len() - 1;
+                        trie.children[node].push((byte, child));
+                        child
+                    }
+                };
+            }
+            trie.terminal[node] = true;
+        }
+        trie
+    }
+
+    pub fn contains(&self, text: &str) -> bool {
+        let mut node = Some(0);
+        for byte in text.bytes() {
+            node = node.and_then(|n| self.step(n, byte));
+        }
+        node.is_some_and(|n| self.terminal[n])
+    }
+
+    fn step(&self, node: usize, byte: u8) -> Option<usize> {
+        self.children[node]
+            .iter()
+            .find(|(b, _)| *b == byte)
+            .map(|(_, child)| *child)
+    }
+
+    fn boundaries(&self, into: &mut Vec<u8>) {
+        for children in &self.children {
+            for &(byte, _) in children {
+                into.push(byte);
+                into.push(byte.saturating_add(1));
+            }
+        }
+    }
+}
+
+/// One language of a witness search.
+#[derive(Debug, Clone, Copy)]
+pub enum Language<'a> {
+    Automaton(&'a Automaton),
+    Words(&'a Trie),
+}
+
+impl Language<'_> {
+    pub fn contains(&self, text: &str) -> bool {
+        match self {
+            Language::Automaton(automaton) => automaton.accepts(text),
+            Language::Words(trie) => trie.contains(text),
+        }
+    }
+}
+
+/// The answer of [`find_witness`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Witness {
+    /// A shortest string in every positive language and no negative one.
+    Found(String),
+    /// No such string exists.
+    Empty,
+    /// The search went over its state budget.
+    GaveUp,
+}
+
+/// Search-state budget of one [`find_witness`] call.
+pub const STATE_BUDGET: usize = 50_000;
+
+/// One representative character per class of characters no language
+/// tells apart, letters first, then digits, then the rest.
+fn representatives(languages: &[(Language<'_>, bool)]) -> Vec<u8> {
+    let mut boundaries = vec![FIRST, LAST + 1];
+    for (language, _) in languages {
+        match language {
+            Language::Automaton(automaton) => automaton.boundaries(&mut boundaries),
+            Language::Words(trie) => trie.boundaries(&mut boundaries),
+        }
+    }
+    boundaries.retain(|byte| (FIRST..=LAST + 1).contains(byte));
+    boundaries.sort_unstable();
+    boundaries.dedup();
+    let rank = |byte: u8| match byte {
+        b'a'..=b'z' => 0,
+        b'0'..=b'9' => 1,
+        b'A'..=b'Z' => 2,
+        b'-' | b'_' | b'.' | b'/' => 3,
+        _ => 4,
+    };
+    let mut chosen: Vec<u8> = boundaries
+        .windows(2)
+        .map(|pair| {
+            let (low, high) = (pair[0], pair[1] - 1);
+            // Within a class every character behaves alike: take the most
+            // readable one ('x' style letters before symbols).
+            (low..=high)
+                .min_by_key(|byte| (rank(*byte), *byte))
+                .unwrap_or(low)
+        })
+        .collect();
+    chosen.sort_by_key(|byte| (rank(*byte), *byte));
+    chosen
+}
+
+/// The product state of every language.
+#[derive(Clone, PartialEq, Eq, Hash)]
+struct ProductState {
+    automata: Vec<Vec<u64>>,
+    /// Trie node per word set (`usize::MAX`: left the trie).
+    tries: Vec<usize>,
+}
+
+/// Finds a shortest string inside every language marked `true` and outside
+/// every language marked `false`.
+pub fn find_witness(languages: &[(Language<'_>, bool)]) -> Witness {
+    let characters = representatives(languages);
+    let mut initial = ProductState {
+        automata: Vec::new(),
+        tries: Vec::new(),
+    };
+    for (language, _) in languages {
+        match language {
+            Language::Automaton(automaton) => initial.automata.push(automaton.initial()),
+            Language::Words(_) => initial.tries.push(0),
+        }
+    }
+    let accepts = |state: &ProductState| {
+        let (mut automaton_index, mut trie_index) = (0, 0);
+        for (language, positive) in languages {
+            let inside = match language {
+                Language::Automaton(automaton) => {
+                    automaton_index += 1;
+                    automaton.accepts_states(&state.automata[automaton_index - 1])
+                }
+                Language::Words(trie) => {
+                    trie_index += 1;
+                    let node = state.tries[trie_index - 1];
+                    node != usize::MAX && trie.terminal[node]
+                }
+            };
+            if inside != *positive {
+                return false;
+            }
+        }
+        true
+    };
+    // Parent links rebuild the witness.
+    let mut states: Vec<(ProductState, usize, u8)> = vec![(initial.clone(), usize::MAX, 0)];
+    let mut seen: HashMap<ProductState, ()> = HashMap::new();
+    seen.insert(initial, ());
+    let mut queue = VecDeque::from([0usize]);
+    while let Some(index) = queue.pop_front() {
+        if accepts(&states[index].0) {
+            let mut bytes = Vec::new();
+            let mut current = index;
+            while current != 0 {
+                bytes.push(states[current].2);
+                current = states[current].1;
+            }
+            bytes.reverse();
+            return Witness::Found(String::from_utf8_lossy(&bytes).into_owned());
+        }
+        for &character in &characters {
+            let Some(next) = advance(languages, &states[index].0, character) else {
+                continue;
+            };
+            if seen.contains_key(&next) {
+                continue;
+            }
+            if states.len() >= STATE_BUDGET {
+                return Witness::GaveUp;
+            }
+            seen.insert(next.clone(), ());
+            states.push((next, index, character));
+            queue.push_back(states.len() - 1);
+        }
+    }
+    Witness::Empty
+}
+
+/// The product state after `character`, or `None` when a positive
+/// language can no longer accept.
+fn advance(
+    languages: &[(Language<'_>, bool)],
+    state: &ProductState,
+    character: u8,
+) -> Option<ProductState> {
+    let mut next = ProductState {
+        automata: Vec::with_capacity(state.automata.len()),
+        tries: Vec::with_capacity(state.tries.len()),
+    };
+    let (mut automaton_index, mut trie_index) = (0, 0);
+    for (language, positive) in languages {
+        match language {
+            Language::Automaton(automaton) => {
+                let states = automaton.step(&state.automata[automaton_index], character);
+                automaton_index += 1;
+                if *positive && states.iter().all(|word| *word == 0) {
+                    return None;
+                }
+                next.automata.push(states);
+            }
+            Language::Words(trie) => {
+                let node = state.tries[trie_index];
+                trie_index += 1;
+                let stepped = if node == usize::MAX {
+                    None
+                } else {
+                    trie.step(node, character)
+                };
+                if *positive && stepped.is_none() {
+                    return None;
+                }
+                next.tries.push(stepped.unwrap_or(usize::MAX));
+            }
+        }
+    }
+    Some(next)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::symbolic::term::{glob_regex, GlobPiece};
+
+    fn glob(pattern: &str) -> Automaton {
+        let pieces: Vec<GlobPiece> = pattern
+            .chars()
+            .map(|c| match c {
+                '*' => GlobPiece::Many {
+                    crosses_colons: true,
+                },
+                '?' => GlobPiece::One {
+                    crosses_colons: true,
+                },
+                other => GlobPiece::Literal(other.to_string()),
+            })
+            .collect();
+        Automaton::from_regex(&glob_regex(&pieces))
+    }
+
+    #[test]
+    fn membership_agrees_with_regex_matching() {
+        for (pattern, text) in [
+            ("get*", "getobject"),
+            ("get*", "put"),
+            ("a*b?c", "axxbyc"),
+            ("a*b?c", "abc"),
+            ("*", ""),
+            ("?", ""),
+        ] {
+            let automaton = glob(pattern);
+            let pieces = vec![GlobPiece::Literal(String::new())];
+            let _ = pieces;
+            let expected = crate::policy::pattern::Glob::compile(
+                pattern,
+                crate::policy::pattern::WildcardRule::Plain,
+            )
+            .matches(text);
+            assert_eq!(automaton.accepts(text), expected, "{pattern} {text}");
+        }
+    }
+
+    #[test]
+    fn finds_shortest_witnesses_and_proves_emptiness() {
+        let get = glob("get*");
+        let get_object = glob("getobject*");
+        let words = Trie::new(["get", "geta"]);
+        let answer = find_witness(&[
+            (Language::Automaton(&get), true),
+            (Language::Automaton(&get_object), false),
+            (Language::Words(&words), false),
+        ]);
+        assert_eq!(answer, Witness::Found("getb".into()));
+        let answer = find_witness(&[
+            (Language::Automaton(&get_object), true),
+            (Language::Automaton(&get), false),
+        ]);
+        assert_eq!(answer, Witness::Empty);
+    }
+}
