@@ -13,7 +13,8 @@
 //! the verdict counts; writes `bench/results/equivalence.json`.
 //!
 //! Run: `cargo bench --bench equivalence` (every 4th policy), or with
-//! `IAMZ_BENCH_EVERY=1` for the whole corpus.
+//! `IAMZ_BENCH_EVERY=1` for the whole corpus; `IAMZ_BENCH_ONLY=Name` runs
+//! one policy (queries over 500 ms are listed as `slow:`).
 
 use iamz::policy::{parse_policy, PolicyDocument, PolicyKind};
 use iamz::query::{compare_policies, QueryOptions, RequestConstraints, Verdict};
@@ -162,7 +163,11 @@ fn main() {
         .ok()
         .and_then(|text| text.parse().ok())
         .unwrap_or(4);
-    let documents = managed_corpus::managed_policy_documents(every);
+    let mut documents = managed_corpus::managed_policy_documents(every);
+    // `IAMZ_BENCH_ONLY=Name`: one policy (to look into a slow query).
+    if let Ok(only) = std::env::var("IAMZ_BENCH_ONLY") {
+        documents.retain(|(name, _)| *name == only);
+    }
     let options = QueryOptions::default();
     let constraints = RequestConstraints::default();
     let started = Instant::now();
@@ -199,6 +204,9 @@ fn main() {
                         },
                         Err(error) => format!("error: {error}"),
                     };
+                    if milliseconds > 500.0 {
+                        eprintln!("slow: {name} ({kind}): {milliseconds:.0} ms, {verdict}");
+                    }
                     if kind == "rewrite" && verdict != "equivalent" {
                         eprintln!("{name}: the meaning-preserving rewrite was judged {verdict}");
                     }

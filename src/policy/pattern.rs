@@ -25,7 +25,7 @@ pub enum GlobToken {
 }
 
 /// How wildcards in policy text relate to `:`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum WildcardRule {
     /// Wildcards match any character (actions, StringLike).
     Plain,

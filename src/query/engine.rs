@@ -12,7 +12,7 @@ use super::error::QueryError;
 use crate::request::ConcreteRequest;
 use crate::symbolic::atoms::{StringAbstraction, TheoryVerdict};
 use crate::symbolic::decoder::{decode, format_violations};
-use crate::symbolic::z3_backend::Value;
+use crate::symbolic::z3_backend::{BackendError, Value};
 use crate::symbolic::{CheckOutcome, RequestModel, Sort, Term, Z3Session};
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Instant;
@@ -123,7 +123,10 @@ impl AtomEngine {
         {
             match abstraction.abstract_term(term) {
                 Ok(abstracted) => session.assert(&abstracted)?,
-                Err(_) => return Ok(None),
+                Err(reason) => {
+                    trace_fallback(&reason.to_string());
+                    return Ok(None);
+                }
             }
         }
         // Every non-string request variable gets a value in each model.
@@ -151,8 +154,12 @@ impl AtomEngine {
         goal: &Term,
         options: &QueryOptions,
     ) -> Result<Option<Search>, QueryError> {
-        let Ok(goal) = self.abstraction.abstract_term(goal) else {
-            return Ok(None);
+        let goal = match self.abstraction.abstract_term(goal) {
+            Ok(goal) => goal,
+            Err(reason) => {
+                trace_fallback(&reason.to_string());
+                return Ok(None);
+            }
         };
         let started = Instant::now();
         for _ in 0..MAX_THEORY_ROUNDS {
@@ -163,7 +170,10 @@ impl AtomEngine {
                 return Ok(Some(Search::Unknown("timeout".into())));
             }
             self.checks += 1;
-            let mut values = match self.session.check_incremental(std::slice::from_ref(&goal))? {
+            let mut values = match self
+                .session
+                .check_incremental(std::slice::from_ref(&goal))?
+            {
                 CheckOutcome::Unsat => return Ok(Some(Search::NotFound)),
                 CheckOutcome::Unknown(reason) => return Ok(Some(Search::Unknown(reason))),
                 CheckOutcome::Sat(values) => values,
@@ -176,10 +186,22 @@ impl AtomEngine {
                     return Ok(Some(Search::Found(Box::new(decode(model, &values)?))));
                 }
                 TheoryVerdict::Conflict(clause) => self.session.assert(&clause)?,
-                TheoryVerdict::GaveUp(_) => return Ok(None),
+                TheoryVerdict::GaveUp(reason) => {
+                    trace_fallback(&reason);
+                    return Ok(None);
+                }
             }
         }
+        trace_fallback("too many blocking clauses");
         Ok(None)
+    }
+}
+
+/// With `IAMZ_TRACE_SOLVER` set, says why a search left the atom back end.
+fn trace_fallback(reason: &str) {
+    if std::env::var_os("IAMZ_TRACE_SOLVER").is_some() {
+        let short: String = reason.chars().take(300).collect();
+        eprintln!("atom back end: fallback to strings: {short}");
     }
 }
 
@@ -216,6 +238,19 @@ impl StringEngine {
     }
 
     fn search(&mut self, model: &RequestModel, goal: &Term) -> Result<Search, QueryError> {
+        match self.search_formatted(model, goal) {
+            Err(QueryError::Backend(BackendError::Unsupported(reason))) => {
+                Ok(Search::Unknown(reason))
+            }
+            other => other,
+        }
+    }
+
+    fn search_formatted(
+        &mut self,
+        model: &RequestModel,
+        goal: &Term,
+    ) -> Result<Search, QueryError> {
         // Each round asserts at least one new format, so this ends.
         for _ in 0..=model.formats.len() + 1 {
             self.checks += 1;

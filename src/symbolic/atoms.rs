@@ -22,8 +22,9 @@
 //! formats.
 
 use super::language::{find_witness, Automaton, Language, Trie, Witness};
+use super::patterns::resolved_template_matches;
 use super::request_model::{Format, RequestModel};
-use super::term::{glob_regex, Regex, Sort, Term, TermNode};
+use super::term::{glob_regex, Regex, Sort, TemplatePiece, Term, TermNode};
 use super::z3_backend::{Model, Value};
 use indexmap::IndexMap;
 use std::collections::{BTreeMap, HashMap};
@@ -78,6 +79,8 @@ pub struct StringAbstraction {
     languages: Vec<LanguageAtom>,
     language_index: HashMap<(String, String), usize>,
     equalities: Vec<VariableEquality>,
+    /// Template atoms: their Boolean stand-in and the original term.
+    templates: Vec<(Term, Term)>,
     memo: HashMap<usize, (Term, Term)>,
     /// Lemmas implied by the atoms created so far, not yet handed out.
     pending_lemmas: Vec<Term>,
@@ -100,6 +103,7 @@ impl StringAbstraction {
             languages: Vec::new(),
             language_index: HashMap::new(),
             equalities: Vec::new(),
+            templates: Vec::new(),
             memo: HashMap::new(),
             pending_lemmas: Vec::new(),
             formats: model
@@ -108,9 +112,7 @@ impl StringAbstraction {
                 .map(|formatted| (formatted.name.clone(), formatted.format))
                 .collect(),
             service_format: Rc::new(Automaton::from_regex(&service.format.regex())),
-            service_kind: model
-                .principal
-                .is(crate::request::PrincipalKind::Service),
+            service_kind: model.principal.is(crate::request::PrincipalKind::Service),
             service_variable: service.name,
         };
         // Every formatted variable exists, atoms or not: decoding reads them.
@@ -227,6 +229,17 @@ impl StringAbstraction {
             TermNode::BitVecLessOrEqual(left, right) => self
                 .abstract_term(left)?
                 .bit_vector_less_or_equal(&self.abstract_term(right)?),
+            TermNode::TemplateMatch(_) => {
+                // Free for the solver; decided on each model (check_model).
+                // Keyed by structure: both sides of a comparison share it.
+                if let Some((variable, _)) = self.templates.iter().find(|(_, t)| t == term) {
+                    return Ok(variable.clone());
+                }
+                let variable =
+                    Term::variable(&format!("template.{}", self.templates.len()), Sort::Bool);
+                self.templates.push((variable.clone(), term.clone()));
+                variable
+            }
             TermNode::Concat(_) | TermNode::Length(_) | TermNode::Substring(..) => {
                 return out("a string operation outside an atom")
             }
@@ -334,12 +347,7 @@ impl StringAbstraction {
         self.language_index.insert(key, index);
         let entry = self.variable(&variable);
         entry.languages.push(index);
-        let literals: Vec<(usize, String)> = entry
-            .literals
-            .keys()
-            .cloned()
-            .enumerate()
-            .collect();
+        let literals: Vec<(usize, String)> = entry.literals.keys().cloned().enumerate().collect();
         let choice = entry.choice.clone();
         for (literal_index, literal) in literals {
             let literal_atom = choice.equals(&Term::int(literal_index as i128));
@@ -375,7 +383,8 @@ impl StringAbstraction {
                     .collect(),
             )
         };
-        let at_least = |count: i128| Regex::Concat(vec![exactly(count), Regex::star(Regex::printable())]);
+        let at_least =
+            |count: i128| Regex::Concat(vec![exactly(count), Regex::star(Regex::printable())]);
         let at_most = |count: i128| {
             if count < 0 {
                 return Regex::Union(Vec::new());
@@ -428,10 +437,7 @@ impl StringAbstraction {
                 }
                 self.variable(a);
                 self.variable(b);
-                let atom = Term::variable(
-                    &format!("equal.{}", self.equalities.len()),
-                    Sort::Bool,
-                );
+                let atom = Term::variable(&format!("equal.{}", self.equalities.len()), Sort::Bool);
                 self.equalities.push(VariableEquality {
                     left: a.clone(),
                     right: b.clone(),
@@ -501,8 +507,132 @@ impl StringAbstraction {
         terms
     }
 
-    /// Decides whether the abstract model has real strings behind it.
-    pub fn check_model(&self, model: &Model) -> TheoryVerdict {
+    /// Decides whether the abstract model has real strings behind it (and
+    /// template atoms their real values); may create literal atoms, whose
+    /// lemmas [`Self::take_lemmas`] then hands out.
+    pub fn check_model(&mut self, model: &Model) -> TheoryVerdict {
+        let values = match self.check_strings(model) {
+            TheoryVerdict::Consistent(values) => values,
+            other => return other,
+        };
+        if self.templates.is_empty() {
+            return TheoryVerdict::Consistent(values);
+        }
+        let mut filled = model.clone();
+        for (name, text) in &values {
+            filled
+                .values
+                .insert(name.clone(), Value::String(text.clone()));
+        }
+        let mut refinements = Vec::new();
+        for (variable, original) in self.templates.clone() {
+            let assumed = matches!(filled.evaluate(&variable), Some(Value::Bool(true)));
+            let Some(Value::Bool(real)) = filled.evaluate(&original) else {
+                return TheoryVerdict::GaveUp("a template atom could not be evaluated".into());
+            };
+            if assumed == real {
+                continue;
+            }
+            // Best: with the pattern's variables at their values, the atom
+            // is an ordinary constant-pattern test of its subject, which the
+            // solver can then satisfy by choosing the subject.
+            if let Some(lemma) = self.resolved_lemma(&variable, &original, &filled) {
+                refinements.push(lemma);
+                continue;
+            }
+            // Otherwise pin every variable the atom reads to its value in
+            // this model: under those values the atom is `real`.
+            let mut read = BTreeMap::new();
+            original.variables(&mut read);
+            let mut clause = vec![if real {
+                variable.clone()
+            } else {
+                variable.not()
+            }];
+            for (name, sort) in read {
+                let pinned = match (sort, filled.values.get(&name)) {
+                    (Sort::String, Some(Value::String(text))) => {
+                        if !self.variables.contains_key(&name) {
+                            return TheoryVerdict::GaveUp(format!(
+                                "template atom reads an unknown string `{name}`"
+                            ));
+                        }
+                        self.literal_atom(&name, text)
+                    }
+                    (Sort::Bool, Some(Value::Bool(value))) => {
+                        Term::variable(&name, sort).equals(&Term::bool(*value))
+                    }
+                    (Sort::Int, Some(Value::Int(value))) => {
+                        Term::variable(&name, sort).equals(&Term::int(*value))
+                    }
+                    (Sort::BitVec(width), Some(Value::BitVec(value))) => {
+                        Term::variable(&name, sort).equals(&Term::bit_vector(*value, width))
+                    }
+                    _ => {
+                        return TheoryVerdict::GaveUp(format!(
+                            "template atom reads `{name}`, which has no value"
+                        ))
+                    }
+                };
+                clause.push(pinned.not());
+            }
+            refinements.push(Term::or(clause));
+        }
+        if refinements.is_empty() {
+            TheoryVerdict::Consistent(values)
+        } else {
+            TheoryVerdict::Conflict(Term::and(refinements))
+        }
+    }
+
+    /// `pins(pattern variables) → (atom ⇔ resolved pattern test)`, or
+    /// `None` when the resolved pattern has no atom encoding.
+    fn resolved_lemma(&mut self, variable: &Term, original: &Term, filled: &Model) -> Option<Term> {
+        let TermNode::TemplateMatch(atom) = original.node() else {
+            return None;
+        };
+        let mut values = Vec::new();
+        let mut read = BTreeMap::new();
+        for piece in &atom.pieces {
+            if let TemplatePiece::Value(term) = piece {
+                match filled.evaluate(term) {
+                    Some(Value::String(text)) => values.push(text),
+                    _ => return None,
+                }
+                term.variables(&mut read);
+            }
+        }
+        let encoding = resolved_template_matches(atom, &values).ok()?;
+        let encoding = self.abstract_term(&encoding).ok()?;
+        let mut clause = vec![variable.equals(&encoding)];
+        for (name, sort) in read {
+            clause.push(self.pin(&name, sort, filled)?.not());
+        }
+        Some(Term::or(clause))
+    }
+
+    /// `name` equals its value in `filled`, as an abstract literal.
+    fn pin(&mut self, name: &str, sort: Sort, filled: &Model) -> Option<Term> {
+        Some(match (sort, filled.values.get(name)?) {
+            (Sort::String, Value::String(text)) => {
+                if !self.variables.contains_key(name) {
+                    return None;
+                }
+                self.literal_atom(name, text)
+            }
+            (Sort::Bool, Value::Bool(value)) => {
+                Term::variable(name, sort).equals(&Term::bool(*value))
+            }
+            (Sort::Int, Value::Int(value)) => Term::variable(name, sort).equals(&Term::int(*value)),
+            (Sort::BitVec(width), Value::BitVec(value)) => {
+                Term::variable(name, sort).equals(&Term::bit_vector(*value, width))
+            }
+            _ => return None,
+        })
+    }
+
+    /// The string part of [`Self::check_model`].
+    fn check_strings(&self, model: &Model) -> TheoryVerdict {
         let truth = |term: &Term| matches!(model.evaluate(term), Some(Value::Bool(true)));
         // Union-find over the equalities that hold.
         let names: Vec<&String> = self.variables.keys().collect();
@@ -525,7 +655,9 @@ impl StringAbstraction {
                 parent[a] = b;
             }
         }
-        let roots: Vec<usize> = (0..names.len()).map(|index| find(&mut parent, index)).collect();
+        let roots: Vec<usize> = (0..names.len())
+            .map(|index| find(&mut parent, index))
+            .collect();
         let mut classes: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
         for (index, root) in roots.iter().enumerate() {
             classes.entry(*root).or_default().push(index);
@@ -533,6 +665,7 @@ impl StringAbstraction {
         let is_service = truth(&self.service_kind);
         let mut values: BTreeMap<String, String> = BTreeMap::new();
         let mut witness_of_class: BTreeMap<usize, String> = BTreeMap::new();
+        let mut constraints_of_class: BTreeMap<usize, Vec<Constraint>> = BTreeMap::new();
         for (root, members) in &classes {
             let mut constraints = Vec::new();
             for member in members {
@@ -561,16 +694,62 @@ impl StringAbstraction {
                         values.insert(names[*member].clone(), text.clone());
                     }
                     witness_of_class.insert(*root, text);
+                    constraints_of_class.insert(*root, constraints);
                 }
                 Witness::GaveUp => {
                     return TheoryVerdict::GaveUp("string search over budget".into())
                 }
-                Witness::Empty if !forbidden.is_empty() && witness(&constraints, &[]) != Witness::Empty => {
+                Witness::Empty if forbidden.is_empty() => return conflict(&constraints),
+                Witness::Empty => {
+                    // Either the class is empty anyway, or it is one string
+                    // that an earlier class, unequal to it, is forced to as well.
+                    let alone = match witness(&constraints, &[]) {
+                        Witness::Empty => return conflict(&constraints),
+                        Witness::GaveUp => {
+                            return TheoryVerdict::GaveUp("string search over budget".into())
+                        }
+                        Witness::Found(text) => text,
+                    };
+                    if witness(&constraints, std::slice::from_ref(&alone)) != Witness::Empty {
+                        return TheoryVerdict::GaveUp(
+                            "distinct string variables could not be kept apart".into(),
+                        );
+                    }
+                    for equality in &self.equalities {
+                        if truth(&equality.atom) {
+                            continue;
+                        }
+                        let (a, b) = (
+                            roots[position(&equality.left)],
+                            roots[position(&equality.right)],
+                        );
+                        let partner = if a == *root {
+                            b
+                        } else if b == *root {
+                            a
+                        } else {
+                            continue;
+                        };
+                        if witness_of_class.get(&partner) != Some(&alone) {
+                            continue;
+                        }
+                        let partner_constraints = &constraints_of_class[&partner];
+                        if witness(partner_constraints, std::slice::from_ref(&alone))
+                            != Witness::Empty
+                        {
+                            continue;
+                        }
+                        // Both sides are forced to the same string: the
+                        // equality cannot be false.
+                        let mut clause = vec![equality.atom.clone()];
+                        clause.extend(pin_reasons(&constraints).iter().map(Term::not));
+                        clause.extend(pin_reasons(partner_constraints).iter().map(Term::not));
+                        return TheoryVerdict::Conflict(Term::or(clause));
+                    }
                     return TheoryVerdict::GaveUp(
                         "distinct string variables could not be kept apart".into(),
-                    )
+                    );
                 }
-                Witness::Empty => return conflict(&constraints),
             }
         }
         TheoryVerdict::Consistent(values)
@@ -617,9 +796,8 @@ impl StringAbstraction {
             });
         } else if literal_count > 0 {
             // None of the literals: the reason is "choice is out of range".
-            let in_range = Term::or(
-                (0..literal_count).map(|index| variable.choice.equals(&Term::int(index))),
-            );
+            let in_range =
+                Term::or((0..literal_count).map(|index| variable.choice.equals(&Term::int(index))));
             into.push(Constraint {
                 language: Owned::Words(Rc::new(Trie::new(
                     variable.literals.keys().map(String::as_str),
@@ -634,7 +812,11 @@ impl StringAbstraction {
             into.push(Constraint {
                 language: Owned::Automaton(atom.automaton.clone()),
                 positive: holds,
-                reason: Some(if holds { atom.atom.clone() } else { atom.atom.not() }),
+                reason: Some(if holds {
+                    atom.atom.clone()
+                } else {
+                    atom.atom.not()
+                }),
             });
         }
     }
@@ -654,54 +836,83 @@ struct Constraint {
     reason: Option<Term>,
 }
 
+/// The reasons that pin a class to its one string: a literal choice alone
+/// when there is one, otherwise every reason.
+fn pin_reasons(constraints: &[Constraint]) -> Vec<Term> {
+    let literal = constraints
+        .iter()
+        .find(|constraint| constraint.positive && matches!(constraint.language, Owned::Words(_)));
+    match literal {
+        Some(constraint) => constraint.reason.iter().cloned().collect(),
+        None => constraints
+            .iter()
+            .filter_map(|constraint| constraint.reason.clone())
+            .collect(),
+    }
+}
+
+fn language_of(constraint: &Constraint) -> (Language<'_>, bool) {
+    (
+        match &constraint.language {
+            Owned::Automaton(automaton) => Language::Automaton(automaton),
+            Owned::Words(trie) => Language::Words(trie),
+        },
+        constraint.positive,
+    )
+}
+
+fn is_satisfied(constraint: &Constraint, text: &str) -> bool {
+    let inside = match &constraint.language {
+        Owned::Automaton(automaton) => automaton.accepts(text),
+        Owned::Words(trie) => trie.contains(text),
+    };
+    inside == constraint.positive
+}
+
+/// A shortest string meeting every constraint and outside `forbidden`.
+/// Searches with the positive constraints (and the word sets) first and
+/// adds a negative one only when the witness breaks it: the product of
+/// every automaton at once is rarely needed, and the final witness, meeting
+/// all constraints while shortest for a subset, is shortest for all.
 fn witness(constraints: &[Constraint], forbidden: &[String]) -> Witness {
     let trie = Trie::new(forbidden.iter().map(String::as_str));
-    let mut languages: Vec<(Language<'_>, bool)> = constraints
-        .iter()
-        .map(|constraint| {
-            (
-                match &constraint.language {
-                    Owned::Automaton(automaton) => Language::Automaton(automaton),
-                    Owned::Words(trie) => Language::Words(trie),
-                },
-                constraint.positive,
-            )
+    let mut active: Vec<usize> = (0..constraints.len())
+        .filter(|index| {
+            let constraint = &constraints[*index];
+            constraint.positive || matches!(constraint.language, Owned::Words(_))
         })
         .collect();
-    if !forbidden.is_empty() {
-        languages.push((Language::Words(&trie), false));
+    loop {
+        let mut languages: Vec<(Language<'_>, bool)> = active
+            .iter()
+            .map(|index| language_of(&constraints[*index]))
+            .collect();
+        if !forbidden.is_empty() {
+            languages.push((Language::Words(&trie), false));
+        }
+        match find_witness(&languages) {
+            Witness::Found(text) => {
+                match (0..constraints.len()).find(|index| {
+                    !active.contains(index) && !is_satisfied(&constraints[*index], &text)
+                }) {
+                    Some(broken) => active.push(broken),
+                    None => return Witness::Found(text),
+                }
+            }
+            other => return other,
+        }
     }
-    find_witness(&languages)
 }
 
 /// A small unsatisfiable subset of `constraints` (which are unsatisfiable)
 /// as a blocking clause.
 fn conflict(constraints: &[Constraint]) -> TheoryVerdict {
-    let satisfied_by = |constraint: &Constraint, text: &str| {
-        let inside = match &constraint.language {
-            Owned::Automaton(automaton) => automaton.accepts(text),
-            Owned::Words(trie) => trie.contains(text),
-        };
-        inside == constraint.positive
-    };
-    let subset = |indices: &[usize]| -> Vec<&Constraint> {
-        indices.iter().map(|index| &constraints[*index]).collect()
-    };
     let search = |indices: &[usize]| {
-        let chosen = subset(indices);
-        let languages: Vec<(Language<'_>, bool)> = chosen
+        let chosen: Vec<(Language<'_>, bool)> = indices
             .iter()
-            .map(|constraint| {
-                (
-                    match &constraint.language {
-                        Owned::Automaton(automaton) => Language::Automaton(automaton),
-                        Owned::Words(trie) => Language::Words(trie),
-                    },
-                    constraint.positive,
-                )
-            })
+            .map(|index| language_of(&constraints[*index]))
             .collect();
-        find_witness(&languages)
+        find_witness(&chosen)
     };
     // Grow from the positive constraints, adding what each witness breaks.
     let mut core: Vec<usize> = (0..constraints.len())
@@ -712,9 +923,9 @@ fn conflict(constraints: &[Constraint]) -> TheoryVerdict {
             Witness::Empty => break,
             Witness::GaveUp => return TheoryVerdict::GaveUp("string search over budget".into()),
             Witness::Found(text) => {
-                let Some(broken) = (0..constraints.len())
-                    .find(|index| !core.contains(index) && !satisfied_by(&constraints[*index], &text))
-                else {
+                let Some(broken) = (0..constraints.len()).find(|index| {
+                    !core.contains(index) && !is_satisfied(&constraints[*index], &text)
+                }) else {
                     return TheoryVerdict::GaveUp("inconsistent automata answers".into());
                 };
                 core.push(broken);
@@ -731,7 +942,8 @@ fn conflict(constraints: &[Constraint]) -> TheoryVerdict {
             core = trial;
         }
     }
-    TheoryVerdict::Conflict(Term::or(core.iter().filter_map(|index| {
-        constraints[*index].reason.as_ref().map(Term::not)
-    })))
+    TheoryVerdict::Conflict(Term::or(
+        core.iter()
+            .filter_map(|index| constraints[*index].reason.as_ref().map(Term::not)),
+    ))
 }

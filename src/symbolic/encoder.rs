@@ -13,11 +13,12 @@
 //! compilation) and the parsed policy values.
 
 use super::patterns::{
-    equals_ignoring_case, glob_matches, items_of_tokens, resource_glob_matches, GlobItem,
+    arn_like_matches, equals_ignoring_case, glob_matches, items_of_tokens, resource_glob_matches,
+    GlobItem,
 };
 use super::request_model::{RequestModel, SymbolicValue};
-use super::term::Term;
-use crate::policy::pattern::{ArnPattern, GlobToken, WildcardRule};
+use super::term::{TemplateAtom, TemplatePiece, TemplateRule, Term};
+use crate::policy::pattern::{GlobToken, WildcardRule};
 use crate::policy::template::{ResolvedPiece, Template, TemplatePart};
 use crate::policy::{
     ActionPattern, Comparison, ConditionValue, Ordering, PrincipalEntry, ResourcePattern,
@@ -182,6 +183,29 @@ impl<'m> SymbolicInterpretation<'m> {
         Ok(items)
     }
 
+    /// A pattern with policy variables as a [`TemplateAtom`].
+    fn template(
+        subject: &Term,
+        parts: Vec<Term>,
+        pieces: &[Piece],
+        rule: TemplateRule,
+        string_encoding: Option<Term>,
+    ) -> Term {
+        Term::template_match(TemplateAtom {
+            subject: subject.clone(),
+            pieces: pieces
+                .iter()
+                .map(|piece| match piece {
+                    Piece::PolicyText(text) => TemplatePiece::PolicyText(text.clone()),
+                    Piece::Literal(term) => TemplatePiece::Value(term.clone()),
+                })
+                .collect(),
+            rule,
+            parts,
+            string_encoding,
+        })
+    }
+
     fn literal_of(pieces: &[Piece]) -> Term {
         Term::concat(pieces.iter().map(|piece| match piece {
             Piece::PolicyText(text) => Term::string(text),
@@ -194,6 +218,42 @@ impl<'m> SymbolicInterpretation<'m> {
     }
 
     fn compare_text(
+        &self,
+        comparison: Comparison,
+        value: &Term,
+        components: Option<&[Term; 6]>,
+        pieces: &[Piece],
+    ) -> Result<Term, String> {
+        let symbolic = pieces
+            .iter()
+            .any(|piece| matches!(piece, Piece::Literal(term) if term.as_string().is_none()));
+        // `StringEquals: "${key}"`: two variables equal, which every back
+        // end decides natively.
+        if let (Comparison::StringEquals, [Piece::Literal(term)]) = (comparison, pieces) {
+            return Ok(value.equals(term));
+        }
+        if symbolic {
+            // Policy variables: a template atom, decided per model by the
+            // atom back end, carrying the string encoding when one exists.
+            let rule = match comparison {
+                Comparison::StringEquals | Comparison::BinaryEquals => {
+                    TemplateRule::Glob(WildcardRule::Literal)
+                }
+                Comparison::StringLike => TemplateRule::Glob(WildcardRule::Plain),
+                Comparison::StringEqualsIgnoreCase => TemplateRule::EqualsIgnoringCase,
+                Comparison::ArnLike => TemplateRule::Arn,
+                _ => return self.compare_constant_text(comparison, value, components, pieces),
+            };
+            let encoding = self
+                .compare_constant_text(comparison, value, components, pieces)
+                .ok();
+            let parts = components.map(|parts| parts.to_vec()).unwrap_or_default();
+            return Ok(Self::template(value, parts, pieces, rule, encoding));
+        }
+        self.compare_constant_text(comparison, value, components, pieces)
+    }
+
+    fn compare_constant_text(
         &self,
         comparison: Comparison,
         value: &Term,
@@ -235,23 +295,8 @@ impl<'m> SymbolicInterpretation<'m> {
                         }
                     })
                     .collect();
-                match ArnPattern::compile(&resolved) {
-                    ArnPattern::Everything => Term::truth(),
-                    ArnPattern::Malformed(text) => value.equals(&Term::string(&text)),
-                    ArnPattern::Components(globs) => {
-                        let Some(components) = components else {
-                            return Err("ArnLike on a key without ARN components".into());
-                        };
-                        let mut parts = Vec::new();
-                        for (glob, component) in globs.iter().zip(components.iter()) {
-                            parts.push(
-                                glob_matches(component, &items_of_tokens(&glob.tokens))
-                                    .map_err(|error| error.to_string())?,
-                            );
-                        }
-                        Term::and(parts)
-                    }
-                }
+                arn_like_matches(value, components.map(|parts| &parts[..]), &resolved)
+                    .map_err(|error| error.to_string())?
             }
             other => return Err(format!("{other:?} on a text key")),
         })
@@ -437,9 +482,22 @@ impl Interpretation for SymbolicInterpretation<'_> {
         let result = match &pattern.constant_glob {
             Some(glob) if glob.matches_everything() => Ok(Term::truth()),
             Some(glob) => matches(&items_of_tokens(&glob.tokens)),
-            None => self.resolve(&pattern.template).and_then(|(pieces, guard)| {
-                let items = Self::glob_items(&pieces, WildcardRule::ArnSegments)?;
-                Ok(guard.and2(&matches(&items)?))
+            // Policy variables: a template atom (decided per model by the
+            // atom back end), with its string encoding when there is one.
+            None => self.resolve(&pattern.template).map(|(pieces, guard)| {
+                let compiled = Self::glob_items(&pieces, WildcardRule::ArnSegments)
+                    .and_then(|items| matches(&items))
+                    .ok();
+                let mut parts = vec![model.resource_is_arn.clone()];
+                parts.extend(model.resource_components.iter().cloned());
+                let term = Self::template(
+                    &model.resource,
+                    parts,
+                    &pieces,
+                    TemplateRule::Glob(WildcardRule::ArnSegments),
+                    compiled,
+                );
+                guard.and2(&term)
             }),
         };
         let term = match result {

@@ -12,8 +12,10 @@
 //! Trusts the glob tokens compiled in `policy/pattern.rs` (the same ones the
 //! concrete matcher runs).
 
-use super::term::{GlobPiece, Regex, Term, TermNode};
+use super::term::{GlobPiece, Regex, TemplateAtom, TemplateRule, Term, TermNode};
 use crate::policy::pattern::GlobToken;
+use crate::policy::pattern::{ArnPattern, Glob, WildcardRule};
+use crate::policy::template::ResolvedPiece;
 
 /// One item of a glob with possibly symbolic literal text.
 #[derive(Debug, Clone)]
@@ -394,6 +396,66 @@ fn regex_of(items: &[GlobItem]) -> Result<Regex, PatternUnsupported> {
         });
     }
     Ok(Regex::Concat(parts))
+}
+
+/// ArnLike / ArnEquals of `value` (with its six ARN components, when the
+/// key has them) against a resolved pattern.
+pub fn arn_like_matches(
+    value: &Term,
+    components: Option<&[Term]>,
+    resolved: &[ResolvedPiece<'_>],
+) -> Result<Term, PatternUnsupported> {
+    Ok(match ArnPattern::compile(resolved) {
+        ArnPattern::Everything => Term::truth(),
+        ArnPattern::Malformed(text) => value.equals(&Term::string(&text)),
+        ArnPattern::Components(globs) => {
+            let Some(components) = components.filter(|parts| parts.len() == 6) else {
+                return Err(PatternUnsupported(
+                    "ArnLike on a key without ARN components".into(),
+                ));
+            };
+            let mut parts = Vec::new();
+            for (glob, component) in globs.iter().zip(components.iter()) {
+                parts.push(glob_matches(component, &items_of_tokens(&glob.tokens))?);
+            }
+            Term::and(parts)
+        }
+    })
+}
+
+/// A template atom with its variables' values substituted, as ordinary
+/// constant-pattern constraints (atoms for the atom back end).
+pub fn resolved_template_matches(
+    atom: &TemplateAtom,
+    values: &[String],
+) -> Result<Term, PatternUnsupported> {
+    let resolved = atom.resolve(values);
+    let text = || -> String {
+        resolved
+            .iter()
+            .map(|piece| match piece {
+                ResolvedPiece::PolicyText(text) => *text,
+                ResolvedPiece::Literal(text) => text.as_ref(),
+            })
+            .collect()
+    };
+    match atom.rule {
+        TemplateRule::Glob(WildcardRule::ArnSegments) if atom.parts.len() == 6 => {
+            let components: [Term; 5] = std::array::from_fn(|index| atom.parts[index + 1].clone());
+            let glob = Glob::from_pieces(&resolved, WildcardRule::ArnSegments);
+            resource_glob_matches(&atom.parts[0], &components, &items_of_tokens(&glob.tokens))
+        }
+        TemplateRule::Glob(rule) => {
+            let glob = Glob::from_pieces(&resolved, rule);
+            glob_matches(&atom.subject, &items_of_tokens(&glob.tokens))
+        }
+        TemplateRule::EqualsIgnoringCase => Ok(equals_ignoring_case(&atom.subject, &text())),
+        TemplateRule::Arn => arn_like_matches(
+            &atom.subject,
+            Some(&atom.parts[..]).filter(|parts| !parts.is_empty()),
+            &resolved,
+        ),
+    }
 }
 
 /// `subject` equals `text` ignoring case (ASCII letters), `text` constant.

@@ -8,6 +8,8 @@
 //! time it is built. Trusts nothing; the z3 back end trusts these terms to be
 //! well sorted (the constructors keep them so).
 
+use crate::policy::pattern::{ArnPattern, Glob, WildcardRule};
+use crate::policy::template::ResolvedPiece;
 use std::fmt;
 use std::rc::Rc;
 
@@ -120,9 +122,13 @@ impl Regex {
 pub enum GlobPiece {
     Literal(String),
     /// `?`: one character (not `:` unless `crosses_colons`).
-    One { crosses_colons: bool },
+    One {
+        crosses_colons: bool,
+    },
     /// `*`: any run of characters (without `:` unless `crosses_colons`).
-    Many { crosses_colons: bool },
+    Many {
+        crosses_colons: bool,
+    },
 }
 
 /// The regular expression of a constant glob.
@@ -144,6 +150,88 @@ pub fn glob_regex(pieces: &[GlobPiece]) -> Regex {
             })
             .collect(),
     )
+}
+
+/// How a [`TemplateAtom`] compares its subject with its resolved pattern.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum TemplateRule {
+    /// A glob under a wildcard rule (resources, StringLike).
+    Glob(WildcardRule),
+    /// ArnLike / ArnEquals: component-wise.
+    Arn,
+    /// StringEqualsIgnoreCase.
+    EqualsIgnoringCase,
+}
+
+/// One piece of a template pattern: policy text (wildcards live) or a
+/// string term (a policy variable's value, never a wildcard).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum TemplatePiece {
+    PolicyText(String),
+    Value(Term),
+}
+
+/// A pattern whose text depends on other variables (a policy variable
+/// inside a multi-wildcard pattern, in an ArnLike value, in
+/// StringEqualsIgnoreCase). No back end compiles it: the atom back end
+/// keeps it as a free atom and decides it once every variable has a value,
+/// with the reference evaluator's own matchers.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TemplateAtom {
+    pub subject: Term,
+    pub pieces: Vec<TemplatePiece>,
+    pub rule: TemplateRule,
+    /// The subject's parts, for encoding a resolved pattern: a resource's
+    /// `[is_arn, partition, service, region, account, rest]`, an ARN key's
+    /// six components; empty for a plain string.
+    pub parts: Vec<Term>,
+    /// The same test as string constraints, when there is such an
+    /// encoding (for the z3 string back end).
+    pub string_encoding: Option<Term>,
+}
+
+impl TemplateAtom {
+    /// Decides the atom on concrete values (`values`: one per `Value` piece,
+    /// in order), exactly as the reference evaluator does.
+    pub fn holds(&self, subject: &str, values: &[String]) -> bool {
+        let resolved = self.resolve(values);
+        match self.rule {
+            TemplateRule::Glob(rule) => Glob::from_pieces(&resolved, rule).matches(subject),
+            TemplateRule::Arn => ArnPattern::compile(&resolved).matches(subject),
+            TemplateRule::EqualsIgnoringCase => {
+                let text: String = resolved
+                    .iter()
+                    .map(|piece| match piece {
+                        ResolvedPiece::PolicyText(text) => *text,
+                        ResolvedPiece::Literal(text) => text.as_ref(),
+                    })
+                    .collect();
+                subject.to_lowercase() == text.to_lowercase()
+            }
+        }
+    }
+
+    /// The pattern with `values` (one per `Value` piece) substituted.
+    pub fn resolve<'a>(&'a self, values: &'a [String]) -> Vec<ResolvedPiece<'a>> {
+        let mut values = values.iter();
+        self.pieces
+            .iter()
+            .map(|piece| match piece {
+                TemplatePiece::PolicyText(text) => ResolvedPiece::PolicyText(text),
+                TemplatePiece::Value(_) => {
+                    ResolvedPiece::Literal(values.next().map(String::as_str).unwrap_or("").into())
+                }
+            })
+            .collect()
+    }
+
+    /// The string terms the atom reads: the subject, then each value.
+    pub fn operands(&self) -> impl Iterator<Item = &Term> {
+        std::iter::once(&self.subject).chain(self.pieces.iter().filter_map(|piece| match piece {
+            TemplatePiece::Value(term) => Some(term),
+            TemplatePiece::PolicyText(_) => None,
+        }))
+    }
 }
 
 /// One node of a term. Build terms with the constructors on [`Term`].
@@ -182,6 +270,8 @@ pub enum TermNode {
     /// prefix/suffix/length constraints, the atom back end keeps it as one
     /// Boolean atom decided by automata.
     Matches(Term, Rc<[GlobPiece]>),
+    /// A pattern that depends on other variables (see [`TemplateAtom`]).
+    TemplateMatch(Rc<TemplateAtom>),
     Add(Vec<Term>),
     Subtract(Term, Term),
     LessOrEqual(Term, Term),
@@ -226,6 +316,7 @@ impl Term {
             | TermNode::Contains(..)
             | TermNode::InRegex(..)
             | TermNode::Matches(..)
+            | TermNode::TemplateMatch(..)
             | TermNode::LessOrEqual(..)
             | TermNode::LessThan(..)
             | TermNode::BitVecLessOrEqual(..) => Sort::Bool,
@@ -591,6 +682,16 @@ impl Term {
         }
     }
 
+    /// A template atom; folds when every operand is a literal.
+    pub fn template_match(atom: TemplateAtom) -> Term {
+        let constant: Option<Vec<&str>> = atom.operands().map(Term::as_string).collect();
+        if let Some(constant) = constant {
+            let values: Vec<String> = constant[1..].iter().map(|text| text.to_string()).collect();
+            return Term::bool(atom.holds(constant[0], &values));
+        }
+        Term::make(TermNode::TemplateMatch(Rc::new(atom)))
+    }
+
     // ---- integers ----
 
     /// Sum: constants folded into one trailing literal.
@@ -692,8 +793,11 @@ impl Term {
             TermNode::Not(a)
             | TermNode::Length(a)
             | TermNode::InRegex(a, _)
-            | TermNode::Matches(a, _) => {
-                a.collect_variables(into, seen)
+            | TermNode::Matches(a, _) => a.collect_variables(into, seen),
+            TermNode::TemplateMatch(atom) => {
+                for operand in atom.operands() {
+                    operand.collect_variables(into, seen);
+                }
             }
             TermNode::And(parts)
             | TermNode::Or(parts)

@@ -78,6 +78,8 @@ pub enum BackendError {
     BadLiteral(String),
     #[error("z3 returned no model for a satisfiable query")]
     NoModel,
+    #[error("not expressible for the string solver: {0}")]
+    Unsupported(String),
 }
 
 #[derive(Clone)]
@@ -397,6 +399,15 @@ impl Z3Session {
             TermNode::Matches(subject, pieces) => {
                 self.translate(&super::patterns::expand_matches(subject, pieces))?
             }
+            TermNode::TemplateMatch(atom) => match &atom.string_encoding {
+                Some(encoding) => self.translate(encoding)?,
+                None => {
+                    return Err(BackendError::Unsupported(format!(
+                        "a policy variable inside a pattern ({:?})",
+                        atom.rule
+                    )))
+                }
+            },
             TermNode::Add(parts) => {
                 let parts: Vec<Int> = parts
                     .iter()
@@ -586,6 +597,10 @@ fn evaluate(model: &Model, term: &Term) -> Option<Value> {
         TermNode::InRegex(text, regex) => V::Bool(regex.matches(&string(text)?)),
         TermNode::Matches(text, pieces) => {
             V::Bool(super::term::glob_regex(pieces).matches(&string(text)?))
+        }
+        TermNode::TemplateMatch(atom) => {
+            let operands: Vec<String> = atom.operands().map(string).collect::<Option<_>>()?;
+            V::Bool(atom.holds(&operands[0], &operands[1..]))
         }
         TermNode::Add(parts) => {
             let mut sum: i128 = 0;
