@@ -193,9 +193,7 @@ fn main() {
                             Verdict::LessPermissive => "less-permissive".to_string(),
                             Verdict::Incomparable => "incomparable".to_string(),
                             Verdict::Inconclusive { reason } => {
-                                if kind == "rewrite" {
-                                    eprintln!("{name} ({kind}): inconclusive: {reason}");
-                                }
+                                eprintln!("{name} ({kind}): inconclusive: {reason}");
                                 format!(
                                     "inconclusive: {}",
                                     reason.chars().take(60).collect::<String>()

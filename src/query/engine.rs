@@ -162,6 +162,9 @@ impl AtomEngine {
             }
         };
         let started = Instant::now();
+        // Values worth assuming (see `TheoryVerdict::Refine`); dropped when
+        // the check under them is unsat, which is then not trusted.
+        let mut assumed: Vec<Term> = Vec::new();
         for _ in 0..MAX_THEORY_ROUNDS {
             for lemma in self.abstraction.take_lemmas() {
                 self.session.assert(&lemma)?;
@@ -170,10 +173,13 @@ impl AtomEngine {
                 return Ok(Some(Search::Unknown("timeout".into())));
             }
             self.checks += 1;
-            let mut values = match self
-                .session
-                .check_incremental(std::slice::from_ref(&goal))?
-            {
+            let mut goals = vec![goal.clone()];
+            goals.extend(assumed.iter().cloned());
+            let mut values = match self.session.check_incremental(&goals)? {
+                CheckOutcome::Unsat if !assumed.is_empty() => {
+                    assumed.clear();
+                    continue;
+                }
                 CheckOutcome::Unsat => return Ok(Some(Search::NotFound)),
                 CheckOutcome::Unknown(reason) => return Ok(Some(Search::Unknown(reason))),
                 CheckOutcome::Sat(values) => values,
@@ -186,6 +192,10 @@ impl AtomEngine {
                     return Ok(Some(Search::Found(Box::new(decode(model, &values)?))));
                 }
                 TheoryVerdict::Conflict(clause) => self.session.assert(&clause)?,
+                TheoryVerdict::Refine { lemmas, assume } => {
+                    self.session.assert(&lemmas)?;
+                    assumed.extend(assume);
+                }
                 TheoryVerdict::GaveUp(reason) => {
                     trace_fallback(&reason);
                     return Ok(None);

@@ -68,6 +68,12 @@ pub enum TheoryVerdict {
     /// A clause (over abstract atoms) the model breaks and every real model
     /// keeps; assert it and solve again.
     Conflict(Term),
+    /// Template atoms had the wrong value: lemmas (valid in every real
+    /// model) tying each to its resolved pattern under the values of its
+    /// variables, and those values as literals worth assuming on the next
+    /// check (so the solver fits the subject to them rather than moving
+    /// the variables to values not seen yet).
+    Refine { lemmas: Term, assume: Vec<Term> },
     /// The automata search went over budget, or distinct variables could
     /// not be kept apart.
     GaveUp(String),
@@ -525,6 +531,7 @@ impl StringAbstraction {
                 .insert(name.clone(), Value::String(text.clone()));
         }
         let mut refinements = Vec::new();
+        let mut assume = Vec::new();
         for (variable, original) in self.templates.clone() {
             let assumed = matches!(filled.evaluate(&variable), Some(Value::Bool(true)));
             let Some(Value::Bool(real)) = filled.evaluate(&original) else {
@@ -536,8 +543,9 @@ impl StringAbstraction {
             // Best: with the pattern's variables at their values, the atom
             // is an ordinary constant-pattern test of its subject, which the
             // solver can then satisfy by choosing the subject.
-            if let Some(lemma) = self.resolved_lemma(&variable, &original, &filled) {
+            if let Some((lemma, pins)) = self.resolved_lemma(&variable, &original, &filled) {
                 refinements.push(lemma);
+                assume.extend(pins);
                 continue;
             }
             // Otherwise pin every variable the atom reads to its value in
@@ -581,13 +589,21 @@ impl StringAbstraction {
         if refinements.is_empty() {
             TheoryVerdict::Consistent(values)
         } else {
-            TheoryVerdict::Conflict(Term::and(refinements))
+            TheoryVerdict::Refine {
+                lemmas: Term::and(refinements),
+                assume,
+            }
         }
     }
 
     /// `pins(pattern variables) → (atom ⇔ resolved pattern test)`, or
     /// `None` when the resolved pattern has no atom encoding.
-    fn resolved_lemma(&mut self, variable: &Term, original: &Term, filled: &Model) -> Option<Term> {
+    fn resolved_lemma(
+        &mut self,
+        variable: &Term,
+        original: &Term,
+        filled: &Model,
+    ) -> Option<(Term, Vec<Term>)> {
         let TermNode::TemplateMatch(atom) = original.node() else {
             return None;
         };
@@ -605,10 +621,13 @@ impl StringAbstraction {
         let encoding = resolved_template_matches(atom, &values).ok()?;
         let encoding = self.abstract_term(&encoding).ok()?;
         let mut clause = vec![variable.equals(&encoding)];
+        let mut pins = Vec::new();
         for (name, sort) in read {
-            clause.push(self.pin(&name, sort, filled)?.not());
+            let pin = self.pin(&name, sort, filled)?;
+            clause.push(pin.not());
+            pins.push(pin);
         }
-        Some(Term::or(clause))
+        Some((Term::or(clause), pins))
     }
 
     /// `name` equals its value in `filled`, as an abstract literal.
@@ -663,96 +682,104 @@ impl StringAbstraction {
             classes.entry(*root).or_default().push(index);
         }
         let is_service = truth(&self.service_kind);
-        let mut values: BTreeMap<String, String> = BTreeMap::new();
-        let mut witness_of_class: BTreeMap<usize, String> = BTreeMap::new();
-        let mut constraints_of_class: BTreeMap<usize, Vec<Constraint>> = BTreeMap::new();
-        for (root, members) in &classes {
-            let mut constraints = Vec::new();
-            for member in members {
-                self.constraints_of(names[*member], model, is_service, &mut constraints);
-            }
-            // Variables whose equality is false must get different strings.
-            let forbidden: Vec<String> = self
-                .equalities
-                .iter()
-                .filter(|equality| !truth(&equality.atom))
-                .filter_map(|equality| {
-                    let a = roots[position(&equality.left)];
-                    let b = roots[position(&equality.right)];
-                    if a == *root {
-                        witness_of_class.get(&b).cloned()
-                    } else if b == *root {
-                        witness_of_class.get(&a).cloned()
-                    } else {
-                        None
-                    }
-                })
-                .collect();
-            match witness(&constraints, &forbidden) {
-                Witness::Found(text) => {
-                    for member in members {
-                        values.insert(names[*member].clone(), text.clone());
-                    }
-                    witness_of_class.insert(*root, text);
-                    constraints_of_class.insert(*root, constraints);
+        let mut avoid: BTreeMap<usize, Vec<String>> = BTreeMap::new();
+        'attempt: for _ in 0..8 {
+            let mut values: BTreeMap<String, String> = BTreeMap::new();
+            let mut witness_of_class: BTreeMap<usize, String> = BTreeMap::new();
+            let mut constraints_of_class: BTreeMap<usize, Vec<Constraint>> = BTreeMap::new();
+            for (root, members) in &classes {
+                let mut constraints = Vec::new();
+                for member in members {
+                    self.constraints_of(names[*member], model, is_service, &mut constraints);
                 }
-                Witness::GaveUp => {
-                    return TheoryVerdict::GaveUp("string search over budget".into())
-                }
-                Witness::Empty if forbidden.is_empty() => return conflict(&constraints),
-                Witness::Empty => {
-                    // Either the class is empty anyway, or it is one string
-                    // that an earlier class, unequal to it, is forced to as well.
-                    let alone = match witness(&constraints, &[]) {
-                        Witness::Empty => return conflict(&constraints),
-                        Witness::GaveUp => {
-                            return TheoryVerdict::GaveUp("string search over budget".into())
+                // Variables whose equality is false must get different strings.
+                let mut forbidden: Vec<String> = self
+                    .equalities
+                    .iter()
+                    .filter(|equality| !truth(&equality.atom))
+                    .filter_map(|equality| {
+                        let a = roots[position(&equality.left)];
+                        let b = roots[position(&equality.right)];
+                        if a == *root {
+                            witness_of_class.get(&b).cloned()
+                        } else if b == *root {
+                            witness_of_class.get(&a).cloned()
+                        } else {
+                            None
                         }
-                        Witness::Found(text) => text,
-                    };
-                    if witness(&constraints, std::slice::from_ref(&alone)) != Witness::Empty {
+                    })
+                    .collect();
+                forbidden.extend(avoid.get(root).into_iter().flatten().cloned());
+                match witness(&constraints, &forbidden) {
+                    Witness::Found(text) => {
+                        for member in members {
+                            values.insert(names[*member].clone(), text.clone());
+                        }
+                        witness_of_class.insert(*root, text);
+                        constraints_of_class.insert(*root, constraints);
+                    }
+                    Witness::GaveUp => {
+                        return TheoryVerdict::GaveUp("string search over budget".into())
+                    }
+                    Witness::Empty if forbidden.is_empty() => return conflict(&constraints),
+                    Witness::Empty => {
+                        // Either the class is empty anyway, or it is one string
+                        // that an earlier class, unequal to it, is forced to as well.
+                        let alone = match witness(&constraints, &[]) {
+                            Witness::Empty => return conflict(&constraints),
+                            Witness::GaveUp => {
+                                return TheoryVerdict::GaveUp("string search over budget".into())
+                            }
+                            Witness::Found(text) => text,
+                        };
+                        if witness(&constraints, std::slice::from_ref(&alone)) != Witness::Empty {
+                            return TheoryVerdict::GaveUp(
+                                "distinct string variables could not be kept apart".into(),
+                            );
+                        }
+                        for equality in &self.equalities {
+                            if truth(&equality.atom) {
+                                continue;
+                            }
+                            let (a, b) = (
+                                roots[position(&equality.left)],
+                                roots[position(&equality.right)],
+                            );
+                            let partner = if a == *root {
+                                b
+                            } else if b == *root {
+                                a
+                            } else {
+                                continue;
+                            };
+                            if witness_of_class.get(&partner) != Some(&alone) {
+                                continue;
+                            }
+                            let partner_constraints = &constraints_of_class[&partner];
+                            if witness(partner_constraints, std::slice::from_ref(&alone))
+                                != Witness::Empty
+                            {
+                                // The partner has other strings: start again
+                                // with it kept off this one.
+                                avoid.entry(partner).or_default().push(alone.clone());
+                                continue 'attempt;
+                            }
+                            // Both sides are forced to the same string: the
+                            // equality cannot be false.
+                            let mut clause = vec![equality.atom.clone()];
+                            clause.extend(pin_reasons(&constraints).iter().map(Term::not));
+                            clause.extend(pin_reasons(partner_constraints).iter().map(Term::not));
+                            return TheoryVerdict::Conflict(Term::or(clause));
+                        }
                         return TheoryVerdict::GaveUp(
                             "distinct string variables could not be kept apart".into(),
                         );
                     }
-                    for equality in &self.equalities {
-                        if truth(&equality.atom) {
-                            continue;
-                        }
-                        let (a, b) = (
-                            roots[position(&equality.left)],
-                            roots[position(&equality.right)],
-                        );
-                        let partner = if a == *root {
-                            b
-                        } else if b == *root {
-                            a
-                        } else {
-                            continue;
-                        };
-                        if witness_of_class.get(&partner) != Some(&alone) {
-                            continue;
-                        }
-                        let partner_constraints = &constraints_of_class[&partner];
-                        if witness(partner_constraints, std::slice::from_ref(&alone))
-                            != Witness::Empty
-                        {
-                            continue;
-                        }
-                        // Both sides are forced to the same string: the
-                        // equality cannot be false.
-                        let mut clause = vec![equality.atom.clone()];
-                        clause.extend(pin_reasons(&constraints).iter().map(Term::not));
-                        clause.extend(pin_reasons(partner_constraints).iter().map(Term::not));
-                        return TheoryVerdict::Conflict(Term::or(clause));
-                    }
-                    return TheoryVerdict::GaveUp(
-                        "distinct string variables could not be kept apart".into(),
-                    );
                 }
             }
+            return TheoryVerdict::Consistent(values);
         }
-        TheoryVerdict::Consistent(values)
+        TheoryVerdict::GaveUp("distinct string variables could not be kept apart".into())
     }
 
     /// The languages a variable must be in (or out of) under the model,
