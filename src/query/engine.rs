@@ -17,9 +17,23 @@ use crate::symbolic::{CheckOutcome, RequestModel, Sort, Term, Z3Session};
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Instant;
 
+/// Which back end decides a query's strings (see the module header).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum BackEndChoice {
+    /// The atom back end, and the string back end where it does not go.
+    #[default]
+    Automatic,
+    /// The atom back end only: outside its fragment a search is unknown.
+    AtomsOnly,
+    /// z3's string solvers only.
+    StringsOnly,
+}
+
 /// Options of a query.
 #[derive(Debug, Clone)]
 pub struct QueryOptions {
+    /// Back end selection; tests pin one to compare them.
+    pub back_end: BackEndChoice,
     /// Solver timeout per check, in milliseconds; a timeout makes the
     /// verdict inconclusive.
     pub timeout_milliseconds: u32,
@@ -31,6 +45,7 @@ pub struct QueryOptions {
 impl Default for QueryOptions {
     fn default() -> Self {
         QueryOptions {
+            back_end: BackEndChoice::Automatic,
             timeout_milliseconds: 10_000,
             readable: true,
         }
@@ -62,8 +77,12 @@ impl Engine {
         constraint: &Term,
         options: &QueryOptions,
     ) -> Result<Engine, QueryError> {
+        let atoms = match options.back_end {
+            BackEndChoice::StringsOnly => None,
+            _ => AtomEngine::new(model, constraint, options)?,
+        };
         Ok(Engine {
-            atoms: AtomEngine::new(model, constraint, options)?,
+            atoms,
             strings: None,
             constraint: constraint.clone(),
             options: options.clone(),
@@ -83,6 +102,9 @@ impl Engine {
             if let Some(search) = outcome? {
                 return Ok(search);
             }
+        }
+        if self.options.back_end == BackEndChoice::AtomsOnly {
+            return Ok(Search::Unknown("outside the atom back end".into()));
         }
         if self.strings.is_none() {
             self.strings = Some(StringEngine::new(model, &self.constraint, &self.options)?);

@@ -27,7 +27,7 @@ pub use compare::{
     Counterexample, Direction, Verdict,
 };
 pub use constraints::RequestConstraints;
-pub use engine::{QueryOptions, Search};
+pub use engine::{BackEndChoice, QueryOptions, Search};
 pub use error::QueryError;
 pub use setup::{Fact, FactsRule, Setup};
 pub use zone::{find_access_outside_zone, OutsideAccess, Zone, ZoneVerdict};

@@ -1,9 +1,11 @@
 //! Differential property tests: the symbolic interpretation against the
 //! reference evaluator. (1) Random small policies and fully concrete
 //! requests: the solver, with the request fixed, must decide exactly as the
-//! evaluator does. (2) Random policy pairs: every counterexample replays
+//! evaluator does — through the z3 string back end and through the atom
+//! back end. (2) Random policy pairs: every counterexample replays
 //! (`compare` checks that itself) and every "equivalent" verdict survives
-//! the concrete requests of the vocabulary.
+//! the concrete requests of the vocabulary. (3) The two back ends give the
+//! same verdict on random policy pairs.
 
 use super::*;
 use crate::eval::Decision;
@@ -261,7 +263,49 @@ proptest! {
 }
 
 proptest! {
+    #![proptest_config(config(48))]
+
+    #[test]
+    fn atom_back_end_decides_fixed_requests_like_the_evaluator(policy in policy(), request in request()) {
+        let (setup, _) = single_policy_setup(&policy, PolicyKind::Identity);
+        let concrete = replay(&setup, &request).decision == Decision::Allow;
+        let model = RequestModel::build(&setup.policies());
+        let interpretation = SymbolicInterpretation::new(&model, false);
+        let allowed = decide(&interpretation, &setup.layers, &setup.facts.symbolic(&model)).allowed;
+        prop_assume!(interpretation.unsupported().is_empty() && model.unsupported.is_empty());
+        let Some(fixed) = fix_request(&model, &request) else { return Ok(()); };
+        let options = QueryOptions { back_end: BackEndChoice::AtomsOnly, ..QueryOptions::default() };
+        let mut engine = super::engine::Engine::new(&model, &fixed, &options).unwrap();
+        let found = |search: Search| match search {
+            Search::Found(_) => Ok(true),
+            Search::NotFound => Ok(false),
+            Search::Unknown(reason) => Err(TestCaseError::fail(format!("unknown: {reason}"))),
+        };
+        prop_assert_eq!(found(engine.search(&model, &allowed).unwrap())?, concrete,
+            "policy {:#?}\nrequest {:#?}", policy, request);
+        prop_assert_eq!(found(engine.search(&model, &allowed.not()).unwrap())?, !concrete);
+    }
+}
+
+proptest! {
     #![proptest_config(config(8))]
+
+    #[test]
+    fn back_ends_agree(old in policy(), new in policy()) {
+        let verdict = |back_end| {
+            let options = QueryOptions { back_end, timeout_milliseconds: 30_000, readable: false };
+            compare_policies(&old, &new, PolicyKind::Identity, &RequestConstraints::default(), &options)
+                .map(|comparison| comparison.verdict)
+                .map_err(|error| TestCaseError::fail(error.to_string()))
+        };
+        let atoms = verdict(BackEndChoice::AtomsOnly)?;
+        let strings = verdict(BackEndChoice::StringsOnly)?;
+        let conclusive = |verdict: &Verdict| !matches!(verdict, Verdict::Inconclusive { .. });
+        prop_assert!(conclusive(&atoms), "atoms: {:?}", atoms);
+        if conclusive(&strings) {
+            prop_assert_eq!(atoms, strings);
+        }
+    }
 
     #[test]
     fn comparisons_replay_and_equivalences_hold(old in policy(), new in policy(),

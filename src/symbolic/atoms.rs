@@ -463,6 +463,19 @@ impl StringAbstraction {
         }
     }
 
+    /// `term` (a literal, a variable, a concatenation or a choice) equals `text`.
+    fn equal_to_text(
+        &mut self,
+        term: &Term,
+        text: &str,
+        count: &mut usize,
+    ) -> Result<Term, OutOfFragment> {
+        match term.node() {
+            TermNode::Concat(pieces) => self.split(pieces, text, count),
+            _ => self.split(std::slice::from_ref(term), text, count),
+        }
+    }
+
     /// `pieces` concatenated equal `text`: a disjunction over the ways the
     /// text splits among the variable pieces.
     fn split(
@@ -479,6 +492,16 @@ impl StringAbstraction {
                 Some(remainder) => self.split(rest, remainder, count),
                 None => Ok(Term::falsity()),
             };
+        }
+        if let TermNode::Ite(condition, then, otherwise) = first.node() {
+            // A choice inside the concatenation: split each branch.
+            let condition = self.abstract_term(condition)?;
+            let with = |branch: &Term| {
+                Term::concat(std::iter::once(branch.clone()).chain(rest.iter().cloned()))
+            };
+            let then = self.equal_to_text(&with(then), text, count)?;
+            let otherwise = self.equal_to_text(&with(otherwise), text, count)?;
+            return Ok(Term::ite(&condition, &then, &otherwise));
         }
         let Some(name) = Self::variable_name(first).map(str::to_string) else {
             return Err(OutOfFragment(format!("a composite piece in {first:?}")));
@@ -558,29 +581,10 @@ impl StringAbstraction {
                 variable.not()
             }];
             for (name, sort) in read {
-                let pinned = match (sort, filled.values.get(&name)) {
-                    (Sort::String, Some(Value::String(text))) => {
-                        if !self.variables.contains_key(&name) {
-                            return TheoryVerdict::GaveUp(format!(
-                                "template atom reads an unknown string `{name}`"
-                            ));
-                        }
-                        self.literal_atom(&name, text)
-                    }
-                    (Sort::Bool, Some(Value::Bool(value))) => {
-                        Term::variable(&name, sort).equals(&Term::bool(*value))
-                    }
-                    (Sort::Int, Some(Value::Int(value))) => {
-                        Term::variable(&name, sort).equals(&Term::int(*value))
-                    }
-                    (Sort::BitVec(width), Some(Value::BitVec(value))) => {
-                        Term::variable(&name, sort).equals(&Term::bit_vector(*value, width))
-                    }
-                    _ => {
-                        return TheoryVerdict::GaveUp(format!(
-                            "template atom reads `{name}`, which has no value"
-                        ))
-                    }
+                let Some(pinned) = self.pin(&name, sort, &filled) else {
+                    return TheoryVerdict::GaveUp(format!(
+                        "template atom reads `{name}`, which has no value"
+                    ));
                 };
                 clause.push(pinned.not());
             }
@@ -973,4 +977,104 @@ fn conflict(constraints: &[Constraint]) -> TheoryVerdict {
         core.iter()
             .filter_map(|index| constraints[*index].reason.as_ref().map(Term::not)),
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::symbolic::term::GlobPiece;
+
+    fn glob(pattern: &str) -> Vec<GlobPiece> {
+        pattern
+            .chars()
+            .map(|c| match c {
+                '*' => GlobPiece::Many {
+                    crosses_colons: true,
+                },
+                other => GlobPiece::Literal(other.to_string()),
+            })
+            .collect()
+    }
+
+    fn abstraction() -> StringAbstraction {
+        StringAbstraction::new(&RequestModel::build(&[]))
+    }
+
+    fn model(values: &[(&str, Value)]) -> Model {
+        Model {
+            values: values
+                .iter()
+                .map(|(name, value)| (name.to_string(), value.clone()))
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn consistent_atoms_get_shortest_witnesses() {
+        let mut abstraction = abstraction();
+        let name = Term::variable("action.name", Sort::String);
+        abstraction
+            .abstract_term(&name.matches(&glob("get*")))
+            .unwrap();
+        let exact = abstraction
+            .abstract_term(&name.equals(&Term::string("get")))
+            .unwrap();
+        assert_eq!(
+            exact,
+            Term::variable("choice.action.name", Sort::Int).equals(&Term::int(0))
+        );
+        let values = model(&[
+            ("atom.0", Value::Bool(true)),
+            ("choice.action.name", Value::Int(-1)),
+        ]);
+        match abstraction.check_model(&values) {
+            TheoryVerdict::Consistent(strings) => {
+                // In `get*`, not `get` itself: the shortest is `geta`.
+                assert_eq!(strings["action.name"], "geta");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn inconsistent_atoms_give_a_small_blocking_clause() {
+        let mut abstraction = abstraction();
+        let name = Term::variable("action.name", Sort::String);
+        let narrow = abstraction
+            .abstract_term(&name.matches(&glob("getobject*")))
+            .unwrap();
+        let wide = abstraction
+            .abstract_term(&name.matches(&glob("get*")))
+            .unwrap();
+        let values = model(&[
+            ("atom.0", Value::Bool(true)),
+            ("atom.1", Value::Bool(false)),
+        ]);
+        match abstraction.check_model(&values) {
+            TheoryVerdict::Conflict(clause) => {
+                assert_eq!(clause, Term::or([narrow.not(), wide]));
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn literal_equations_over_concatenations_split() {
+        let mut abstraction = abstraction();
+        let partition = Term::variable("resource.partition", Sort::String);
+        let concat = Term::concat([Term::string("arn:"), partition, Term::string(":x")]);
+        let term = abstraction
+            .abstract_term(&concat.equals(&Term::string("arn:aws:x")))
+            .unwrap();
+        assert_eq!(
+            term,
+            Term::variable("choice.resource.partition", Sort::Int).equals(&Term::int(0))
+        );
+        // A pattern over a concatenation is outside the fragment.
+        let other = Term::variable("s", Sort::String);
+        let joined = Term::concat([other.clone(), Term::string(":"), other]);
+        assert!(abstraction
+            .abstract_term(&joined.matches(&glob("a*b*c")))
+            .is_err());
+    }
 }

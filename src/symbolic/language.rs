@@ -463,8 +463,6 @@ mod tests {
             ("?", ""),
         ] {
             let automaton = glob(pattern);
-            let pieces = vec![GlobPiece::Literal(String::new())];
-            let _ = pieces;
             let expected = crate::policy::pattern::Glob::compile(
                 pattern,
                 crate::policy::pattern::WildcardRule::Plain,
