@@ -44,6 +44,7 @@ const CONDITIONS: &[&str] = &[
     r#""Condition": {"ForAnyValue:StringEquals": {"aws:TagKeys": "a"}}"#,
     r#""Condition": {"StringEqualsIfExists": {"aws:PrincipalTag/team": "blue"}}"#,
     r#""Condition": {"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::111122223333:*"}}"#,
+    r#""Condition": {"StringLike": {"aws:PrincipalArn": "arn:aws:*:*:role/O*"}}"#,
     r#""Condition": {"DateLessThan": {"aws:CurrentTime": "2030-01-01T00:00:00Z"}}"#,
 ];
 const PRINCIPALS: &[&str] = &[

@@ -24,7 +24,7 @@
 use super::language::{find_witness, Automaton, Language, Trie, Witness};
 use super::patterns::resolved_template_matches;
 use super::request_model::{Format, RequestModel};
-use super::term::{glob_regex, Regex, Sort, TemplatePiece, Term, TermNode};
+use super::term::{glob_regex, GlobPiece, Regex, Sort, TemplatePiece, Term, TermNode};
 use super::z3_backend::{Model, Value};
 use indexmap::IndexMap;
 use std::collections::{BTreeMap, HashMap};
@@ -58,6 +58,74 @@ struct VariableEquality {
     left: String,
     right: String,
     atom: Term,
+}
+
+/// A place in a glob's items: before item `n`, or inside item `n` (a `*`
+/// whose run two neighbouring parts share).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Split {
+    Before(usize),
+    InStar(usize),
+}
+
+impl Split {
+    /// Order along the items: before `n` < inside `n` < before `n + 1`.
+    fn rank(self) -> usize {
+        match self {
+            Split::Before(position) => 2 * position,
+            Split::InStar(position) => 2 * position + 1,
+        }
+    }
+}
+
+/// The glob as single-character items (literals cut into characters, so a
+/// part may end inside a literal).
+fn glob_items(pieces: &[GlobPiece]) -> Vec<GlobPiece> {
+    let mut items = Vec::new();
+    for piece in pieces {
+        match piece {
+            GlobPiece::Literal(text) => {
+                items.extend(text.chars().map(|c| GlobPiece::Literal(c.to_string())))
+            }
+            other => items.push(other.clone()),
+        }
+    }
+    items
+}
+
+/// Every place at or after item `from`, in order.
+fn split_points(items: &[GlobPiece], from: usize) -> Vec<Split> {
+    let mut points = Vec::new();
+    for position in from..=items.len() {
+        points.push(Split::Before(position));
+        if matches!(items.get(position), Some(GlobPiece::Many { .. })) {
+            points.push(Split::InStar(position));
+        }
+    }
+    points
+}
+
+/// The items between two places (a shared `*` on both sides).
+fn share(items: &[GlobPiece], start: Split, end: Split) -> Vec<GlobPiece> {
+    let (from, shared_start) = match start {
+        Split::Before(position) => (position, None),
+        Split::InStar(position) => (position + 1, Some(&items[position])),
+    };
+    let (to, shared_end) = match end {
+        Split::Before(position) => (position, None),
+        Split::InStar(position) => (position, Some(&items[position])),
+    };
+    if let (Split::InStar(a), Split::InStar(b)) = (start, end) {
+        if a == b {
+            return vec![items[a].clone()];
+        }
+    }
+    let mut share: Vec<GlobPiece> = shared_start.into_iter().cloned().collect();
+    if from <= to {
+        share.extend(items[from..to].iter().cloned());
+    }
+    share.extend(shared_end.cloned());
+    share
 }
 
 /// The answer of [`StringAbstraction::check_model`].
@@ -180,9 +248,10 @@ impl StringAbstraction {
                 self.abstract_term(left)?
                     .equals(&self.abstract_term(right)?)
             }
-            TermNode::Matches(subject, pieces) => {
-                self.language_atom(subject, &glob_regex(pieces), term)?
-            }
+            TermNode::Matches(subject, pieces) => match subject.node() {
+                TermNode::Concat(parts) => self.concatenation_matches(parts, pieces)?,
+                _ => self.language_atom(subject, &glob_regex(pieces), term)?,
+            },
             TermNode::InRegex(subject, regex) => self.language_atom(subject, regex, term)?,
             TermNode::PrefixOf(prefix, subject) => match prefix.as_string() {
                 Some(text) => self.language_atom(
@@ -461,6 +530,87 @@ impl StringAbstraction {
                 "an equation between composite strings: {left:?} = {right:?}"
             ))),
         }
+    }
+
+    /// A concatenation matches a constant glob: the disjunction, over the
+    /// ways the glob's items divide among the parts (a `*` may be shared by
+    /// two neighbours), of each part matching its share — literal parts
+    /// decided at once, variable parts as language atoms. Choices inside
+    /// the concatenation are split first.
+    fn concatenation_matches(
+        &mut self,
+        parts: &[Term],
+        pieces: &[GlobPiece],
+    ) -> Result<Term, OutOfFragment> {
+        if let Some(index) = parts
+            .iter()
+            .position(|part| matches!(part.node(), TermNode::Ite(..)))
+        {
+            let TermNode::Ite(condition, then, otherwise) = parts[index].node() else {
+                unreachable!("found above");
+            };
+            let condition = self.abstract_term(condition)?;
+            let with = |branch: &Term| {
+                let mut replaced = parts.to_vec();
+                replaced[index] = branch.clone();
+                Term::concat(replaced).matches(pieces)
+            };
+            let then = self.abstract_term(&with(then))?;
+            let otherwise = self.abstract_term(&with(otherwise))?;
+            return Ok(Term::ite(&condition, &then, &otherwise));
+        }
+        let items = glob_items(pieces);
+        let mut memo = HashMap::new();
+        let mut budget = MAX_SPLITS * 16;
+        let term = self.match_from(parts, 0, Split::Before(0), &items, &mut memo, &mut budget)?;
+        self.abstract_term(&term)
+    }
+
+    /// Parts `index..` match the items from `start` on.
+    fn match_from(
+        &mut self,
+        parts: &[Term],
+        index: usize,
+        start: Split,
+        items: &[GlobPiece],
+        memo: &mut HashMap<(usize, Split), Term>,
+        budget: &mut usize,
+    ) -> Result<Term, OutOfFragment> {
+        if index == parts.len() {
+            let done = match start {
+                Split::Before(position) => position == items.len(),
+                Split::InStar(position) => position + 1 == items.len(),
+            };
+            return Ok(Term::bool(done));
+        }
+        if let Some(term) = memo.get(&(index, start)) {
+            return Ok(term.clone());
+        }
+        let first = match start {
+            Split::Before(position) | Split::InStar(position) => position,
+        };
+        let mut alternatives = Vec::new();
+        for end in split_points(items, first) {
+            if end.rank() < start.rank() {
+                continue;
+            }
+            let share = share(items, start, end);
+            let here = parts[index].matches(&share);
+            if here.is_false() {
+                continue;
+            }
+            *budget = budget.saturating_sub(1);
+            if *budget == 0 {
+                return Err(OutOfFragment("a pattern divides too many ways".into()));
+            }
+            let rest = self.match_from(parts, index + 1, end, items, memo, budget)?;
+            if !rest.is_false() {
+                alternatives.push(here.and2(&rest));
+            }
+        }
+        let term = Term::or(alternatives);
+        memo.insert((index, start), term.clone());
+        Ok(term)
     }
 
     /// `term` (a literal, a variable, a concatenation or a choice) equals `text`.
@@ -982,7 +1132,6 @@ fn conflict(constraints: &[Constraint]) -> TheoryVerdict {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::symbolic::term::GlobPiece;
 
     fn glob(pattern: &str) -> Vec<GlobPiece> {
         pattern
@@ -1070,11 +1219,71 @@ mod tests {
             term,
             Term::variable("choice.resource.partition", Sort::Int).equals(&Term::int(0))
         );
-        // A pattern over a concatenation is outside the fragment.
+        // A glob over a concatenation divides among its parts; a regular
+        // expression over one is outside the fragment.
         let other = Term::variable("s", Sort::String);
         let joined = Term::concat([other.clone(), Term::string(":"), other]);
         assert!(abstraction
             .abstract_term(&joined.matches(&glob("a*b*c")))
+            .is_ok());
+        assert!(abstraction
+            .abstract_term(&joined.in_regex(Regex::star(Regex::printable())))
             .is_err());
+    }
+}
+
+#[cfg(test)]
+mod concatenation_tests {
+    use super::*;
+    use crate::policy::pattern::{Glob, WildcardRule};
+    use crate::symbolic::patterns::{glob_matches, items_of_tokens};
+
+    /// On every assignment of short strings to the variables, the divided
+    /// glob decides exactly as the concrete matcher on the joined string.
+    #[test]
+    fn divided_globs_agree_with_the_concrete_matcher() {
+        let words = ["", "a", "b", ":", "ab", "a:b", "ba"];
+        let patterns = ["a*b", "*:*", "a?b", "*", "ab", "*a*", "a*:b*"];
+        let (x, y) = (
+            Term::variable("x", Sort::String),
+            Term::variable("y", Sort::String),
+        );
+        let subject = Term::concat([x.clone(), Term::string(":"), y.clone()]);
+        for pattern in patterns {
+            for rule in [WildcardRule::Plain, WildcardRule::ArnSegments] {
+                let glob = Glob::compile(pattern, rule);
+                let mut abstraction = StringAbstraction::new(&RequestModel::build(&[]));
+                let term = glob_matches(&subject, &items_of_tokens(&glob.tokens)).unwrap();
+                let abstracted = abstraction.abstract_term(&term).unwrap();
+                for first in words {
+                    for second in words {
+                        // Evaluate the abstract term with atoms set from the words.
+                        let mut values = BTreeMap::new();
+                        for (index, atom) in abstraction.languages.iter().enumerate() {
+                            let word = if atom.variable == "x" { first } else { second };
+                            values.insert(
+                                format!("atom.{index}"),
+                                Value::Bool(atom.automaton.accepts(word)),
+                            );
+                        }
+                        for (name, variable) in &abstraction.variables {
+                            let word = if name == "x" { first } else { second };
+                            let choice = variable
+                                .literals
+                                .get_index_of(word)
+                                .map_or(-1, |index| index as i128);
+                            values.insert(format!("choice.{name}"), Value::Int(choice));
+                        }
+                        let model = Model { values };
+                        let expected = glob.matches(&format!("{first}:{second}"));
+                        assert_eq!(
+                            model.evaluate(&abstracted),
+                            Some(Value::Bool(expected)),
+                            "{pattern} {rule:?} on {first}:{second}"
+                        );
+                    }
+                }
+            }
+        }
     }
 }

@@ -64,8 +64,11 @@ pub fn glob_matches(subject: &Term, items: &[GlobItem]) -> Result<Term, PatternU
         ));
     }
     let items = normalise(items);
-    // A variable against a constant glob: one atom, encoded by the back end.
-    if matches!(subject.node(), TermNode::Variable { .. }) {
+    // A constant glob: one node, encoded by each back end its own way.
+    if matches!(
+        subject.node(),
+        TermNode::Variable { .. } | TermNode::Concat(_)
+    ) {
         if let Some(pieces) = constant_pieces(&items) {
             return Ok(subject.matches(&pieces));
         }
