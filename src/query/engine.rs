@@ -128,6 +128,12 @@ struct AtomEngine {
 /// back end (the string back end then decides).
 const MAX_THEORY_ROUNDS: usize = 2_000;
 
+/// Template refinements one search may make before the string back end
+/// (whose string encodings cover most policy variables) takes over: a
+/// refinement settles one set of variable values, so a search that keeps
+/// needing them is enumerating values rather than converging.
+const MAX_TEMPLATE_REFINEMENTS: usize = 32;
+
 impl AtomEngine {
     /// `None` when the axioms or the constraint are outside the fragment.
     fn new(
@@ -187,6 +193,7 @@ impl AtomEngine {
         // Values worth assuming (see `TheoryVerdict::Refine`); dropped when
         // the check under them is unsat, which is then not trusted.
         let mut assumed: Vec<Term> = Vec::new();
+        let mut refinements = 0;
         for _ in 0..MAX_THEORY_ROUNDS {
             for lemma in self.abstraction.take_lemmas() {
                 self.session.assert(&lemma)?;
@@ -215,6 +222,14 @@ impl AtomEngine {
                 }
                 TheoryVerdict::Conflict(clause) => self.session.assert(&clause)?,
                 TheoryVerdict::Refine { lemmas, assume } => {
+                    refinements += 1;
+                    if refinements > MAX_TEMPLATE_REFINEMENTS {
+                        trace_fallback("template refinements do not converge");
+                        return Ok(None);
+                    }
+                    if std::env::var_os("IAMZ_TRACE_REFINEMENTS").is_some() {
+                        eprintln!("refine: {lemmas:?}\n  assume: {assume:?}");
+                    }
                     self.session.assert(&lemmas)?;
                     assumed.extend(assume);
                 }

@@ -21,10 +21,13 @@
 //! end instead. Trusts the term constructors and the request model's
 //! formats.
 
+use super::generalize::{included, letter_automaton, over_approximation};
 use super::language::{find_witness, Automaton, Language, Trie, Witness};
 use super::patterns::resolved_template_matches;
 use super::request_model::{Format, RequestModel};
-use super::term::{glob_regex, GlobPiece, Regex, Sort, TemplatePiece, Term, TermNode};
+use super::term::{
+    glob_regex, GlobPiece, Regex, Sort, TemplatePiece, TemplateRule, Term, TermNode,
+};
 use super::z3_backend::{Model, Value};
 use indexmap::IndexMap;
 use std::collections::{BTreeMap, HashMap};
@@ -58,6 +61,32 @@ struct VariableEquality {
     left: String,
     right: String,
     atom: Term,
+}
+
+/// The variables `term`'s value under `model` depends on: a choice's
+/// condition and the branch it takes, not the branch it skips.
+fn relevant_variables(term: &Term, model: &Model, into: &mut BTreeMap<String, Sort>) {
+    match term.node() {
+        TermNode::Variable { name, sort } => {
+            into.insert(name.clone(), *sort);
+        }
+        TermNode::Ite(condition, then, otherwise) => {
+            relevant_variables(condition, model, into);
+            match model.evaluate(condition) {
+                Some(Value::Bool(true)) => relevant_variables(then, model, into),
+                Some(Value::Bool(false)) => relevant_variables(otherwise, model, into),
+                _ => {
+                    relevant_variables(then, model, into);
+                    relevant_variables(otherwise, model, into);
+                }
+            }
+        }
+        _ => {
+            for child in term.children() {
+                relevant_variables(child, model, into);
+            }
+        }
+    }
 }
 
 /// A place in a glob's items: before item `n`, or inside item `n` (a `*`
@@ -313,6 +342,7 @@ impl StringAbstraction {
                 let variable =
                     Term::variable(&format!("template.{}", self.templates.len()), Sort::Bool);
                 self.templates.push((variable.clone(), term.clone()));
+                self.template_lemmas(&variable, term);
                 variable
             }
             TermNode::Concat(_) | TermNode::Length(_) | TermNode::Substring(..) => {
@@ -750,6 +780,56 @@ impl StringAbstraction {
         }
     }
 
+    /// Lemmas valid for every value of a new template atom's variables
+    /// (`generalize.rs`): its over-approximation, exact equality for
+    /// StringEqualsIgnoreCase, inclusion with the templates before it.
+    fn template_lemmas(&mut self, variable: &Term, term: &Term) {
+        let TermNode::TemplateMatch(atom) = term.node() else {
+            return;
+        };
+        if let Some(over) = over_approximation(atom) {
+            if let Ok(encoding) = resolved_template_matches(&over, &[]) {
+                if let Ok(encoding) = self.abstract_term(&encoding) {
+                    self.pending_lemmas.push(variable.implies(&encoding));
+                }
+            }
+        }
+        if atom.rule == TemplateRule::EqualsIgnoringCase {
+            let exact = Term::concat(atom.pieces.iter().map(|piece| match piece {
+                TemplatePiece::PolicyText(text) => Term::string(text),
+                TemplatePiece::Value(value) => value.clone(),
+            }));
+            if let Ok(equal) = self.abstract_term(&atom.subject.equals(&exact)) {
+                self.pending_lemmas.push(equal.implies(variable));
+            }
+        }
+        let others: Vec<(Term, Term)> = self.templates.clone();
+        for (other_variable, other_term) in others {
+            let TermNode::TemplateMatch(other) = other_term.node() else {
+                continue;
+            };
+            if other_variable == *variable
+                || other.subject != atom.subject
+                || other.parts != atom.parts
+            {
+                continue;
+            }
+            let mut letters = Vec::new();
+            let (Some(mine), Some(theirs)) = (
+                letter_automaton(atom, &mut letters),
+                letter_automaton(other, &mut letters),
+            ) else {
+                continue;
+            };
+            if included(&mine, &theirs) {
+                self.pending_lemmas.push(variable.implies(&other_variable));
+            }
+            if included(&theirs, &mine) {
+                self.pending_lemmas.push(other_variable.implies(variable));
+            }
+        }
+    }
+
     /// `pins(pattern variables) → (atom ⇔ resolved pattern test)`, or
     /// `None` when the resolved pattern has no atom encoding.
     fn resolved_lemma(
@@ -769,7 +849,7 @@ impl StringAbstraction {
                     Some(Value::String(text)) => values.push(text),
                     _ => return None,
                 }
-                term.variables(&mut read);
+                relevant_variables(term, filled, &mut read);
             }
         }
         let encoding = resolved_template_matches(atom, &values).ok()?;

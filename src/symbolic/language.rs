@@ -282,15 +282,15 @@ pub const STATE_BUDGET: usize = 50_000;
 
 /// One representative character per class of characters no language
 /// tells apart, letters first, then digits, then the rest.
-fn representatives(languages: &[(Language<'_>, bool)]) -> Vec<u8> {
-    let mut boundaries = vec![FIRST, LAST + 1];
+fn representatives(languages: &[(Language<'_>, bool)], first: u8) -> Vec<u8> {
+    let mut boundaries = vec![first, LAST + 1];
     for (language, _) in languages {
         match language {
             Language::Automaton(automaton) => automaton.boundaries(&mut boundaries),
             Language::Words(trie) => trie.boundaries(&mut boundaries),
         }
     }
-    boundaries.retain(|byte| (FIRST..=LAST + 1).contains(byte));
+    boundaries.retain(|byte| (first..=LAST + 1).contains(byte));
     boundaries.sort_unstable();
     boundaries.dedup();
     let rank = |byte: u8| match byte {
@@ -326,7 +326,13 @@ struct ProductState {
 /// Finds a shortest string inside every language marked `true` and outside
 /// every language marked `false`.
 pub fn find_witness(languages: &[(Language<'_>, bool)]) -> Witness {
-    let characters = representatives(languages);
+    find_witness_over(languages, FIRST)
+}
+
+/// [`find_witness`] over the characters from `first` to `~` (below the
+/// space: stand-in letters for unknown values, see `generalize.rs`).
+pub fn find_witness_over(languages: &[(Language<'_>, bool)], first: u8) -> Witness {
+    let characters = representatives(languages, first);
     let mut initial = ProductState {
         automata: Vec::new(),
         tries: Vec::new(),

@@ -10,6 +10,8 @@
 //! - [`language`]: regular languages as automata, witness search;
 //! - [`atoms`]: the atom back end: string tests abstracted to Boolean
 //!   atoms for z3, decided in Rust with automata;
+//! - [`generalize`]: lemmas about patterns with policy variables that hold
+//!   for every value of the variables;
 //! - [`encoder`]: the [`Interpretation`](crate::semantics::Interpretation) whose
 //!   truth values are terms;
 //! - [`z3_backend`]: terms to z3, checks, models, SMT-LIB output;
@@ -22,6 +24,7 @@ pub mod atoms;
 pub mod axioms;
 pub mod decoder;
 pub mod encoder;
+pub mod generalize;
 pub mod language;
 pub mod patterns;
 pub mod request_model;

@@ -768,6 +768,35 @@ impl Term {
         }
     }
 
+    /// The term's direct sub-terms.
+    pub fn children(&self) -> Vec<&Term> {
+        match self.node() {
+            TermNode::BoolLiteral(_)
+            | TermNode::StringLiteral(_)
+            | TermNode::IntLiteral(_)
+            | TermNode::BitVecLiteral { .. }
+            | TermNode::Variable { .. } => Vec::new(),
+            TermNode::Not(a)
+            | TermNode::Length(a)
+            | TermNode::InRegex(a, _)
+            | TermNode::Matches(a, _) => vec![a],
+            TermNode::TemplateMatch(atom) => atom.operands().collect(),
+            TermNode::And(parts)
+            | TermNode::Or(parts)
+            | TermNode::Concat(parts)
+            | TermNode::Add(parts) => parts.iter().collect(),
+            TermNode::Ite(a, b, c) | TermNode::Substring(a, b, c) => vec![a, b, c],
+            TermNode::Equal(a, b)
+            | TermNode::PrefixOf(a, b)
+            | TermNode::SuffixOf(a, b)
+            | TermNode::Contains(a, b)
+            | TermNode::Subtract(a, b)
+            | TermNode::LessOrEqual(a, b)
+            | TermNode::LessThan(a, b)
+            | TermNode::BitVecLessOrEqual(a, b) => vec![a, b],
+        }
+    }
+
     /// Every variable in the term, each once, in a stable order.
     pub fn variables(&self, into: &mut std::collections::BTreeMap<String, Sort>) {
         let mut seen = std::collections::HashSet::new();
