@@ -944,7 +944,7 @@ impl StringAbstraction {
                     })
                     .collect();
                 forbidden.extend(avoid.get(root).into_iter().flatten().cloned());
-                match witness(&constraints, &forbidden) {
+                match witness_preferring_text(&constraints, &forbidden) {
                     Witness::Found(text) => {
                         for member in members {
                             values.insert(names[*member].clone(), text.clone());
@@ -1083,12 +1083,14 @@ impl StringAbstraction {
     }
 }
 
+#[derive(Clone)]
 enum Owned {
     Automaton(Rc<Automaton>),
     Words(Rc<Trie>),
 }
 
 /// A language a class of variables must be in (`positive`) or out of.
+#[derive(Clone)]
 struct Constraint {
     language: Owned,
     positive: bool,
@@ -1128,6 +1130,26 @@ fn is_satisfied(constraint: &Constraint, text: &str) -> bool {
         Owned::Words(trie) => trie.contains(text),
     };
     inside == constraint.positive
+}
+
+/// Like [`witness`], but a non-empty string when there is one: an empty
+/// value in a counterexample (`aws:RequestedRegion = ""`) is legal but
+/// reads like a mistake.
+fn witness_preferring_text(constraints: &[Constraint], forbidden: &[String]) -> Witness {
+    let non_empty = Constraint {
+        language: Owned::Automaton(Rc::new(Automaton::from_regex(&Regex::Concat(vec![
+            Regex::printable(),
+            Regex::star(Regex::printable()),
+        ])))),
+        positive: true,
+        reason: None,
+    };
+    let mut preferred = constraints.to_vec();
+    preferred.push(non_empty);
+    match witness(&preferred, forbidden) {
+        Witness::Found(text) => Witness::Found(text),
+        _ => witness(constraints, forbidden),
+    }
 }
 
 /// A shortest string meeting every constraint and outside `forbidden`.
