@@ -1136,6 +1136,12 @@ fn is_satisfied(constraint: &Constraint, text: &str) -> bool {
 /// value in a counterexample (`aws:RequestedRegion = ""`) is legal but
 /// reads like a mistake.
 fn witness_preferring_text(constraints: &[Constraint], forbidden: &[String]) -> Witness {
+    let pinned = constraints
+        .iter()
+        .any(|constraint| constraint.positive && matches!(constraint.language, Owned::Words(_)));
+    if pinned {
+        return witness(constraints, forbidden);
+    }
     let non_empty = Constraint {
         language: Owned::Automaton(Rc::new(Automaton::from_regex(&Regex::Concat(vec![
             Regex::printable(),

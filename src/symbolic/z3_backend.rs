@@ -135,8 +135,13 @@ fn parameters(timeout_milliseconds: u32) -> Params {
 
 impl Z3Session {
     pub fn new(timeout_milliseconds: u32) -> Z3Session {
-        z3::set_global_param("sat.random_seed", "0");
-        z3::set_global_param("smt.random_seed", "0");
+        // Global parameters: set once per process (setting them walks z3's
+        // parameter registry, which costs more than a small check).
+        static SEEDS: std::sync::Once = std::sync::Once::new();
+        SEEDS.call_once(|| {
+            z3::set_global_param("sat.random_seed", "0");
+            z3::set_global_param("smt.random_seed", "0");
+        });
         let solver = Solver::new();
         solver.set_params(&parameters(timeout_milliseconds));
         Z3Session {
