@@ -3,7 +3,7 @@
 //! in `values/` and the compiled patterns of `policy/`.
 
 use crate::policy::pattern::{ArnPattern, Glob, WildcardRule};
-use crate::policy::template::ResolvedPiece;
+use crate::policy::template::joined;
 use crate::policy::{
     ActionPattern, Comparison, ConditionValue, Ordering, PrincipalEntry, ResourcePattern,
 };
@@ -127,15 +127,7 @@ impl Interpretation for ConcreteInterpretation<'_> {
         let Some(pieces) = policy_value.template.resolve(&lookup) else {
             return false;
         };
-        let literal = || -> String {
-            pieces
-                .iter()
-                .map(|piece| match piece {
-                    ResolvedPiece::PolicyText(text) => *text,
-                    ResolvedPiece::Literal(text) => text.as_ref(),
-                })
-                .collect()
-        };
+        let literal = || joined(&pieces);
         match comparison {
             Comparison::StringEquals => value == literal(),
             Comparison::StringEqualsIgnoreCase => value.to_lowercase() == literal().to_lowercase(),

@@ -123,17 +123,19 @@ impl Template {
         &'a self,
         lookup: &dyn Fn(&str) -> Option<&'a str>,
     ) -> Option<String> {
-        let pieces = self.resolve(lookup)?;
-        Some(
-            pieces
-                .iter()
-                .map(|piece| match piece {
-                    ResolvedPiece::PolicyText(text) => *text,
-                    ResolvedPiece::Literal(text) => text.as_ref(),
-                })
-                .collect(),
-        )
+        Some(joined(&self.resolve(lookup)?))
     }
+}
+
+/// Resolved pieces as one text, every piece taken literally.
+pub fn joined(pieces: &[ResolvedPiece<'_>]) -> String {
+    pieces
+        .iter()
+        .map(|piece| match piece {
+            ResolvedPiece::PolicyText(text) => *text,
+            ResolvedPiece::Literal(text) => text.as_ref(),
+        })
+        .collect()
 }
 
 fn parse_variable(inner: &str) -> TemplatePart {

@@ -227,6 +227,40 @@ fn fix_request(model: &RequestModel, request: &ConcreteRequest) -> Option<Term> 
     Some(Term::and(parts))
 }
 
+/// A random policy's decision as a term, with a request fixed as
+/// constraints, and the reference evaluator's decision on it.
+struct FixedRequest {
+    model: RequestModel,
+    allowed: Term,
+    fixed: Term,
+    concrete: bool,
+}
+
+/// `None` when the policy uses what the encoding does not cover, or the
+/// request does not fit the model.
+fn fixed_request(policy: &PolicyDocument, request: &ConcreteRequest) -> Option<FixedRequest> {
+    let (setup, _) = single_policy_setup(policy, PolicyKind::Identity);
+    let concrete = replay(&setup, request).decision == Decision::Allow;
+    let model = RequestModel::build(&setup.policies());
+    let interpretation = SymbolicInterpretation::new(&model, false);
+    let allowed = decide(
+        &interpretation,
+        &setup.layers,
+        &setup.facts.symbolic(&model),
+    )
+    .allowed;
+    if !(interpretation.unsupported().is_empty() && model.unsupported.is_empty()) {
+        return None;
+    }
+    let fixed = fix_request(&model, request)?;
+    Some(FixedRequest {
+        model,
+        allowed,
+        fixed,
+        concrete,
+    })
+}
+
 fn config(cases: u32) -> ProptestConfig {
     ProptestConfig {
         cases,
@@ -242,13 +276,8 @@ proptest! {
 
     #[test]
     fn symbolic_decision_equals_concrete_decision(policy in policy(), request in request()) {
-        let (setup, _) = single_policy_setup(&policy, PolicyKind::Identity);
-        let concrete = replay(&setup, &request).decision == Decision::Allow;
-        let model = RequestModel::build(&setup.policies());
-        let interpretation = SymbolicInterpretation::new(&model, false);
-        let allowed = decide(&interpretation, &setup.layers, &setup.facts.symbolic(&model)).allowed;
-        prop_assume!(interpretation.unsupported().is_empty() && model.unsupported.is_empty());
-        let Some(fixed) = fix_request(&model, &request) else { return Ok(()); };
+        let Some(FixedRequest { model, allowed, fixed, concrete }) = fixed_request(&policy, &request)
+        else { return Ok(()); };
         let mut session = Z3Session::new(30_000);
         for (_, axiom) in &model.axioms {
             session.assert(axiom).unwrap();
@@ -268,13 +297,8 @@ proptest! {
 
     #[test]
     fn atom_back_end_decides_fixed_requests_like_the_evaluator(policy in policy(), request in request()) {
-        let (setup, _) = single_policy_setup(&policy, PolicyKind::Identity);
-        let concrete = replay(&setup, &request).decision == Decision::Allow;
-        let model = RequestModel::build(&setup.policies());
-        let interpretation = SymbolicInterpretation::new(&model, false);
-        let allowed = decide(&interpretation, &setup.layers, &setup.facts.symbolic(&model)).allowed;
-        prop_assume!(interpretation.unsupported().is_empty() && model.unsupported.is_empty());
-        let Some(fixed) = fix_request(&model, &request) else { return Ok(()); };
+        let Some(FixedRequest { model, allowed, fixed, concrete }) = fixed_request(&policy, &request)
+        else { return Ok(()); };
         let options = QueryOptions { back_end: BackEndChoice::AtomsOnly, ..QueryOptions::default() };
         let mut engine = super::engine::Engine::new(&model, &fixed, &options).unwrap();
         let found = |search: Search| match search {

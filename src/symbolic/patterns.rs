@@ -15,7 +15,7 @@
 use super::term::{GlobPiece, Regex, TemplateAtom, TemplateRule, Term, TermNode};
 use crate::policy::pattern::GlobToken;
 use crate::policy::pattern::{ArnPattern, Glob, WildcardRule};
-use crate::policy::template::ResolvedPiece;
+use crate::policy::template::{joined, ResolvedPiece};
 
 /// One item of a glob with possibly symbolic literal text.
 #[derive(Debug, Clone)]
@@ -433,15 +433,6 @@ pub fn resolved_template_matches(
     values: &[String],
 ) -> Result<Term, PatternUnsupported> {
     let resolved = atom.resolve(values);
-    let text = || -> String {
-        resolved
-            .iter()
-            .map(|piece| match piece {
-                ResolvedPiece::PolicyText(text) => *text,
-                ResolvedPiece::Literal(text) => text.as_ref(),
-            })
-            .collect()
-    };
     match atom.rule {
         TemplateRule::Glob(WildcardRule::ArnSegments) if atom.parts.len() == 6 => {
             let components: [Term; 5] = std::array::from_fn(|index| atom.parts[index + 1].clone());
@@ -452,7 +443,9 @@ pub fn resolved_template_matches(
             let glob = Glob::from_pieces(&resolved, rule);
             glob_matches(&atom.subject, &items_of_tokens(&glob.tokens))
         }
-        TemplateRule::EqualsIgnoringCase => Ok(equals_ignoring_case(&atom.subject, &text())),
+        TemplateRule::EqualsIgnoringCase => {
+            Ok(equals_ignoring_case(&atom.subject, &joined(&resolved)))
+        }
         TemplateRule::Arn => arn_like_matches(
             &atom.subject,
             Some(&atom.parts[..]).filter(|parts| !parts.is_empty()),

@@ -9,7 +9,7 @@
 //! well sorted (the constructors keep them so).
 
 use crate::policy::pattern::{ArnPattern, Glob, WildcardRule};
-use crate::policy::template::ResolvedPiece;
+use crate::policy::template::{joined, ResolvedPiece};
 use std::fmt;
 use std::rc::Rc;
 
@@ -199,14 +199,7 @@ impl TemplateAtom {
             TemplateRule::Glob(rule) => Glob::from_pieces(&resolved, rule).matches(subject),
             TemplateRule::Arn => ArnPattern::compile(&resolved).matches(subject),
             TemplateRule::EqualsIgnoringCase => {
-                let text: String = resolved
-                    .iter()
-                    .map(|piece| match piece {
-                        ResolvedPiece::PolicyText(text) => *text,
-                        ResolvedPiece::Literal(text) => text.as_ref(),
-                    })
-                    .collect();
-                subject.to_lowercase() == text.to_lowercase()
+                subject.to_lowercase() == joined(&resolved).to_lowercase()
             }
         }
     }
@@ -811,47 +804,11 @@ impl Term {
         if !seen.insert(self.address()) {
             return;
         }
-        match self.node() {
-            TermNode::Variable { name, sort } => {
-                into.insert(name.clone(), *sort);
-            }
-            TermNode::BoolLiteral(_)
-            | TermNode::StringLiteral(_)
-            | TermNode::IntLiteral(_)
-            | TermNode::BitVecLiteral { .. } => {}
-            TermNode::Not(a)
-            | TermNode::Length(a)
-            | TermNode::InRegex(a, _)
-            | TermNode::Matches(a, _) => a.collect_variables(into, seen),
-            TermNode::TemplateMatch(atom) => {
-                for operand in atom.operands() {
-                    operand.collect_variables(into, seen);
-                }
-            }
-            TermNode::And(parts)
-            | TermNode::Or(parts)
-            | TermNode::Concat(parts)
-            | TermNode::Add(parts) => {
-                for part in parts {
-                    part.collect_variables(into, seen);
-                }
-            }
-            TermNode::Ite(a, b, c) | TermNode::Substring(a, b, c) => {
-                a.collect_variables(into, seen);
-                b.collect_variables(into, seen);
-                c.collect_variables(into, seen);
-            }
-            TermNode::Equal(a, b)
-            | TermNode::PrefixOf(a, b)
-            | TermNode::SuffixOf(a, b)
-            | TermNode::Contains(a, b)
-            | TermNode::Subtract(a, b)
-            | TermNode::LessOrEqual(a, b)
-            | TermNode::LessThan(a, b)
-            | TermNode::BitVecLessOrEqual(a, b) => {
-                a.collect_variables(into, seen);
-                b.collect_variables(into, seen);
-            }
+        if let TermNode::Variable { name, sort } = self.node() {
+            into.insert(name.clone(), *sort);
+        }
+        for child in self.children() {
+            child.collect_variables(into, seen);
         }
     }
 }
