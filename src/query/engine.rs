@@ -227,9 +227,6 @@ impl AtomEngine {
                         trace_fallback("template refinements do not converge");
                         return Ok(None);
                     }
-                    if std::env::var_os("IAMZ_TRACE_REFINEMENTS").is_some() {
-                        eprintln!("refine: {lemmas:?}\n  assume: {assume:?}");
-                    }
                     self.session.assert(&lemmas)?;
                     assumed.extend(assume);
                 }

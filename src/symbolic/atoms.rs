@@ -180,7 +180,7 @@ pub enum TheoryVerdict {
 pub struct StringAbstraction {
     variables: IndexMap<String, StringVariable>,
     languages: Vec<LanguageAtom>,
-    language_index: HashMap<(String, String), usize>,
+    language_index: HashMap<(String, Regex), usize>,
     equalities: Vec<VariableEquality>,
     /// Template atoms: their Boolean stand-in and the original term.
     templates: Vec<(Term, Term)>,
@@ -193,6 +193,8 @@ pub struct StringAbstraction {
     /// service-name format.
     service_kind: Term,
     service_variable: String,
+    /// Non-empty strings (witnesses prefer them).
+    non_empty: Rc<Automaton>,
 }
 
 /// Longest literal split enumeration for `concat = literal`.
@@ -217,6 +219,10 @@ impl StringAbstraction {
             service_format: Rc::new(Automaton::from_regex(&service.format.regex())),
             service_kind: model.principal.is(crate::request::PrincipalKind::Service),
             service_variable: service.name,
+            non_empty: Rc::new(Automaton::from_regex(&Regex::Concat(vec![
+                Regex::printable(),
+                Regex::star(Regex::printable()),
+            ]))),
         };
         // Every formatted variable exists, atoms or not: decoding reads them.
         for formatted in &model.formats {
@@ -438,7 +444,7 @@ impl StringAbstraction {
                 "a pattern over a composite string: {original:?}"
             )));
         };
-        let key = (variable.clone(), format!("{regex:?}"));
+        let key = (variable.clone(), regex.clone());
         if let Some(index) = self.language_index.get(&key) {
             return Ok(self.languages[*index].atom.clone());
         }
@@ -944,7 +950,7 @@ impl StringAbstraction {
                     })
                     .collect();
                 forbidden.extend(avoid.get(root).into_iter().flatten().cloned());
-                match witness_preferring_text(&constraints, &forbidden) {
+                match witness_preferring_text(&constraints, &forbidden, &self.non_empty) {
                     Witness::Found(text) => {
                         for member in members {
                             values.insert(names[*member].clone(), text.clone());
@@ -1135,7 +1141,11 @@ fn is_satisfied(constraint: &Constraint, text: &str) -> bool {
 /// Like [`witness`], but a non-empty string when there is one: an empty
 /// value in a counterexample (`aws:RequestedRegion = ""`) is legal but
 /// reads like a mistake.
-fn witness_preferring_text(constraints: &[Constraint], forbidden: &[String]) -> Witness {
+fn witness_preferring_text(
+    constraints: &[Constraint],
+    forbidden: &[String],
+    non_empty: &Rc<Automaton>,
+) -> Witness {
     let pinned = constraints
         .iter()
         .any(|constraint| constraint.positive && matches!(constraint.language, Owned::Words(_)));
@@ -1143,10 +1153,7 @@ fn witness_preferring_text(constraints: &[Constraint], forbidden: &[String]) -> 
         return witness(constraints, forbidden);
     }
     let non_empty = Constraint {
-        language: Owned::Automaton(Rc::new(Automaton::from_regex(&Regex::Concat(vec![
-            Regex::printable(),
-            Regex::star(Regex::printable()),
-        ])))),
+        language: Owned::Automaton(non_empty.clone()),
         positive: true,
         reason: None,
     };
