@@ -12,6 +12,8 @@ use std::sync::Arc;
 
 use serde::Deserialize;
 
+use super::arn_template::ArnTemplates;
+
 /// How AWS classifies what an action does. `Tagging` and
 /// `PermissionsManagement` are the two kinds of write AWS singles out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize)]
@@ -50,6 +52,8 @@ pub struct ActionResourceType {
     pub(super) name: Arc<str>,
     pub(super) required: bool,
     pub(super) condition_keys: Vec<Arc<str>>,
+    /// The resource type's ARN templates, shared with its `ResourceType`.
+    pub(super) arn_templates: Arc<ArnTemplates>,
 }
 
 impl ActionResourceType {
@@ -69,6 +73,17 @@ impl ActionResourceType {
     /// in addition to the action's own keys; sorted by name.
     pub fn condition_keys(&self) -> impl ExactSizeIterator<Item = &str> + '_ {
         self.condition_keys.iter().map(|name| &**name)
+    }
+
+    /// The resource type's ARN templates (as `ResourceType::arn_templates`).
+    pub fn arn_templates(&self) -> &[String] {
+        self.arn_templates.sources()
+    }
+
+    /// Whether `arn` fits one of the resource type's ARN templates (as
+    /// `ResourceType::fits`).
+    pub fn fits(&self, arn: &str) -> bool {
+        self.arn_templates.fit(arn)
     }
 }
 
@@ -115,6 +130,49 @@ impl Action {
     /// sorted by name (templated keys keep their placeholder).
     pub fn condition_keys(&self) -> impl ExactSizeIterator<Item = &str> + '_ {
         self.condition_keys.iter().map(|name| &**name)
+    }
+
+    /// Whether a request for this action could name `resource`: the action
+    /// has no resource types and `resource` is `*`, or `resource` is an ARN
+    /// that fits one of the action's resource types (see
+    /// `ResourceType::fits`).
+    pub fn fits_resource(&self, resource: &str) -> bool {
+        if self.resource_types.is_empty() {
+            return resource == "*";
+        }
+        self.resource_types
+            .iter()
+            .any(|resource_type| resource_type.fits(resource))
+    }
+
+    /// The resource type an example request for the action names: among the
+    /// resource types AWS marks required (all of them, when none is), the
+    /// one whose first ARN template has the fewest placeholders, the first
+    /// in name order among equals. So `s3:GetObject`, which lists
+    /// `accesspointobject` and `object` without marking either, gives
+    /// `object`. `None` for an action without resource types.
+    pub fn primary_resource_type(&self) -> Option<&ActionResourceType> {
+        let any_required = self
+            .resource_types
+            .iter()
+            .any(|resource_type| resource_type.required);
+        self.resource_types
+            .iter()
+            .filter(|resource_type| resource_type.required || !any_required)
+            .min_by_key(|resource_type| resource_type.arn_templates.placeholder_count())
+    }
+
+    /// A realistic resource for a request of this action: an ARN of its
+    /// `primary_resource_type` from that type's first template, placeholders filled
+    /// with plausible values (partition `aws`, the given `account` and
+    /// `region`, `example-bucket`, `example-object`, ids shaped like the
+    /// service's where that is cheap, `example` for other names); `*` for an
+    /// action without resource types. `fits_resource` holds for it.
+    pub fn example_resource(&self, account: &str, region: &str) -> String {
+        match self.primary_resource_type() {
+            Some(resource_type) => resource_type.arn_templates.example(account, region),
+            None => "*".to_string(),
+        }
     }
 
     pub(super) fn lowercase_full_name(&self) -> &str {

@@ -7,23 +7,35 @@
 //! service. What the data says about AWS (which action has which access level,
 //! which key has which type) is taken as given.
 //!
+//! Two ways in, checked alike: `parse_catalog` reads a whole file at once
+//! (`Catalog::from_json`); `index_catalog` reads the embedded file through its
+//! build-time index (`embedded.rs`), leaving each service's parts to
+//! `parse_*_part` on first use. Both build the parts with the same functions.
+//!
 //! Loading runs on the first use of the catalog, so it avoids needless work:
 //! a name an action refers to becomes a shared copy of the defined name
 //! (found by binary search), and error messages are only built on error.
 
 use std::cmp::Ordering;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
+
+use indexmap::IndexMap;
 
 use super::action::{Action, ActionResourceType};
-use super::condition_key::{ConditionKey, ConditionKeyTable};
+use super::arn_template::ArnTemplates;
+use super::condition_key::{ConditionKey, ConditionKeyTable, ConditionKeyType};
+use super::embedded::{EmbeddedIndex, Span};
 use super::error::CatalogError;
 use super::file_format::{
-    ActionFile, CatalogFile, FormatOnly, ResourceTypeFile, ServiceFile, SUPPORTED_FORMAT,
+    ActionFile, CatalogFile, FormatOnly, GlobalConditionKeyFile, ResourceTypeFile, SourceFile,
+    SUPPORTED_FORMAT,
 };
-use super::service::{compare_ignoring_ascii_case, ResourceType, Service};
+use super::service::{
+    compare_ignoring_ascii_case, PendingParts, ResourceType, Service, ServiceParts,
+};
 use super::{Catalog, CatalogSource};
 
-/// Parses and checks catalog JSON.
+/// Parses and checks catalog JSON, all of it.
 pub(super) fn parse_catalog(text: &str) -> Result<Catalog, CatalogError> {
     let file: CatalogFile<'_> = match serde_json::from_str(text) {
         Ok(file) => file,
@@ -36,7 +48,123 @@ pub(super) fn parse_catalog(text: &str) -> Result<Catalog, CatalogError> {
         }
     };
     check_format(file.format)?;
-    build_catalog(file)
+    let global_condition_keys = Arc::new(build_global_condition_keys(&file.global_condition_keys)?);
+    let mut services: Vec<Service> = Vec::with_capacity(file.services.len());
+    for service_file in file.services {
+        let prefix = service_file.prefix;
+        check_order(
+            "service",
+            services.last().map(|service| service.prefix.as_str()),
+            prefix,
+        )?;
+        check_prefix(prefix)?;
+        let condition_keys =
+            build_condition_keys(&service_file.condition_keys, &global_condition_keys)?;
+        let resource_types =
+            build_resource_types(prefix, &service_file.resource_types, &condition_keys)?;
+        let actions = build_actions(
+            prefix,
+            &service_file.actions,
+            &resource_types,
+            &condition_keys,
+        )?;
+        services.push(Service {
+            prefix: prefix.to_string(),
+            name: service_file.name,
+            supports_resource_control_policies: service_file.supports_rcp,
+            parts: ServiceParts::loaded(condition_keys, resource_types, actions),
+        });
+    }
+    Ok(catalog(file.source, services, global_condition_keys))
+}
+
+/// Loads the embedded catalog from its build-time index: the header and the
+/// global keys now, each service's parts when first used (see `embedded.rs`).
+pub(super) fn index_catalog(
+    text: &'static str,
+    index: &EmbeddedIndex,
+) -> Result<Catalog, CatalogError> {
+    let part = |(start, end): Span| &text[start..end];
+    check_format(serde_json::from_str(part(index.format))?)?;
+    let source: SourceFile = serde_json::from_str(part(index.source))?;
+    let global_keys: Vec<GlobalConditionKeyFile<'_>> =
+        serde_json::from_str(part(index.global_condition_keys))?;
+    let global_condition_keys = Arc::new(build_global_condition_keys(&global_keys)?);
+    let mut services: Vec<Service> = Vec::with_capacity(index.services.len());
+    for service in index.services {
+        check_order(
+            "service",
+            services.last().map(|service| service.prefix.as_str()),
+            service.prefix,
+        )?;
+        check_prefix(service.prefix)?;
+        services.push(Service {
+            prefix: service.prefix.to_string(),
+            name: service.name.to_string(),
+            supports_resource_control_policies: service.supports_rcp,
+            parts: ServiceParts::pending(PendingParts {
+                condition_keys: service.condition_keys.map(part),
+                resource_types: part(service.resource_types),
+                actions: part(service.actions),
+                arn_services: service.arn_services,
+                any_arn_service: service.any_arn_service,
+                global_condition_keys: Arc::clone(&global_condition_keys),
+            }),
+        });
+    }
+    Ok(catalog(source, services, global_condition_keys))
+}
+
+fn catalog(
+    source: SourceFile,
+    services: Vec<Service>,
+    global_condition_keys: Arc<ConditionKeyTable>,
+) -> Catalog {
+    Catalog {
+        source: CatalogSource {
+            package: source.package,
+            version: source.version,
+            updated_at: source.updated_at,
+        },
+        services,
+        global_condition_keys,
+        condition_keys: OnceLock::new(),
+        services_by_arn_service: OnceLock::new(),
+    }
+}
+
+/// A service's condition keys, from the text of its `condition_keys` field
+/// (`None`: the field is left out).
+pub(super) fn parse_condition_keys_part(
+    text: Option<&str>,
+    global_condition_keys: &ConditionKeyTable,
+) -> Result<ConditionKeyTable, CatalogError> {
+    let keys: IndexMap<&str, ConditionKeyType> = match text {
+        Some(text) => serde_json::from_str(text)?,
+        None => IndexMap::new(),
+    };
+    build_condition_keys(&keys, global_condition_keys)
+}
+
+/// A service's resource types, from the text of its `resource_types` field.
+pub(super) fn parse_resource_types_part(
+    service_prefix: &str,
+    text: &str,
+    condition_keys: &ConditionKeyTable,
+) -> Result<Vec<ResourceType>, CatalogError> {
+    let files: Vec<ResourceTypeFile<'_>> = serde_json::from_str(text)?;
+    build_resource_types(service_prefix, &files, condition_keys)
+}
+
+/// A service's actions, from the text of its `actions` field.
+pub(super) fn parse_actions_part(
+    service_prefix: &str,
+    text: &str,
+    resource_types: &[ResourceType],
+    condition_keys: &ConditionKeyTable,
+) -> Result<Vec<Action>, CatalogError> {
+    let files: Vec<ActionFile<'_>> = serde_json::from_str(text)?;
+    build_actions(service_prefix, &files, resource_types, condition_keys)
 }
 
 fn check_format(format: u32) -> Result<(), CatalogError> {
@@ -50,10 +178,12 @@ fn check_format(format: u32) -> Result<(), CatalogError> {
     }
 }
 
-fn build_catalog(file: CatalogFile<'_>) -> Result<Catalog, CatalogError> {
+fn build_global_condition_keys(
+    keys: &[GlobalConditionKeyFile<'_>],
+) -> Result<ConditionKeyTable, CatalogError> {
     let mut condition_keys = ConditionKeyTable::default();
     let mut previous_name: Option<&str> = None;
-    for key in &file.global_condition_keys {
+    for key in keys {
         check_condition_key_name(key.name)?;
         check_order("global condition key", previous_name, key.name)?;
         previous_name = Some(key.name);
@@ -63,61 +193,52 @@ fn build_catalog(file: CatalogFile<'_>) -> Result<Catalog, CatalogError> {
             Some(key.category),
         ));
     }
-    let global_condition_key_count = condition_keys.keys().len();
+    Ok(condition_keys)
+}
 
-    let mut services: Vec<Service> = Vec::with_capacity(file.services.len());
-    for service_file in file.services {
-        check_order(
-            "service",
-            services.last().map(|service| service.prefix.as_str()),
-            service_file.prefix,
-        )?;
-        services.push(build_service(service_file, &condition_keys)?);
+/// The catalog-wide table: global keys first, so that their definition
+/// wins; then each key from the service whose prefix it carries; then keys
+/// services document for other services' prefixes. Within a pass, the first
+/// service in prefix order wins. Only `identitystore:UserId` is typed
+/// differently by different services, and the global list settles it.
+pub(super) fn catalog_condition_keys(
+    global_condition_keys: &ConditionKeyTable,
+    services: &[Service],
+) -> ConditionKeyTable {
+    let mut condition_keys = ConditionKeyTable::default();
+    for key in global_condition_keys.keys() {
+        condition_keys.insert(key.clone());
     }
-
-    // The catalog-wide table: global keys first, so that their definition
-    // wins; then each key from the service whose prefix it carries; then keys
-    // services document for other services' prefixes. Within a pass, the
-    // first service in prefix order wins. Only `identitystore:UserId` is
-    // typed differently by different services, and the global list settles it.
-    for service in &services {
-        for key in service.condition_keys.keys() {
+    for service in services {
+        for key in service.condition_keys() {
             if key_prefix(key.name()) == service.prefix {
                 condition_keys.insert(key.clone());
             }
         }
     }
-    for service in &services {
-        for key in service.condition_keys.keys() {
+    for service in services {
+        for key in service.condition_keys() {
             condition_keys.insert(key.clone());
         }
     }
-
-    Ok(Catalog {
-        source: CatalogSource {
-            package: file.source.package,
-            version: file.source.version,
-            updated_at: file.source.updated_at,
-        },
-        services,
-        condition_keys,
-        global_condition_key_count,
-    })
+    condition_keys
 }
 
-fn build_service(
-    file: ServiceFile<'_>,
-    global_condition_keys: &ConditionKeyTable,
-) -> Result<Service, CatalogError> {
-    let prefix = file.prefix;
+fn check_prefix(prefix: &str) -> Result<(), CatalogError> {
     check_name("service prefix", prefix, b":*? ")?;
     if prefix.bytes().any(|byte| byte.is_ascii_uppercase()) {
         return Err(malformed("service prefix", prefix));
     }
+    Ok(())
+}
 
+fn build_condition_keys(
+    keys: &IndexMap<&str, ConditionKeyType>,
+    global_condition_keys: &ConditionKeyTable,
+) -> Result<ConditionKeyTable, CatalogError> {
     let mut condition_keys = ConditionKeyTable::default();
     let mut previous_name: Option<&str> = None;
-    for (&name, &value_type) in &file.condition_keys {
+    for (&name, &value_type) in keys {
         check_condition_key_name(name)?;
         check_order("condition key", previous_name, name)?;
         previous_name = Some(name);
@@ -127,9 +248,16 @@ fn build_service(
             .and_then(ConditionKey::global_category);
         condition_keys.insert(ConditionKey::new(name.into(), value_type, global_category));
     }
+    Ok(condition_keys)
+}
 
-    let mut resource_types: Vec<ResourceType> = Vec::with_capacity(file.resource_types.len());
-    for resource_type_file in &file.resource_types {
+fn build_resource_types(
+    service_prefix: &str,
+    files: &[ResourceTypeFile<'_>],
+    condition_keys: &ConditionKeyTable,
+) -> Result<Vec<ResourceType>, CatalogError> {
+    let mut resource_types: Vec<ResourceType> = Vec::with_capacity(files.len());
+    for resource_type_file in files {
         check_order(
             "resource type",
             resource_types
@@ -138,31 +266,31 @@ fn build_service(
             resource_type_file.name,
         )?;
         resource_types.push(build_resource_type(
-            prefix,
+            service_prefix,
             resource_type_file,
-            &condition_keys,
+            condition_keys,
         )?);
     }
+    Ok(resource_types)
+}
 
-    let mut actions: Vec<Action> = Vec::with_capacity(file.actions.len());
-    for action_file in &file.actions {
+fn build_actions(
+    service_prefix: &str,
+    files: &[ActionFile<'_>],
+    resource_types: &[ResourceType],
+    condition_keys: &ConditionKeyTable,
+) -> Result<Vec<Action>, CatalogError> {
+    let mut actions: Vec<Action> = Vec::with_capacity(files.len());
+    for action_file in files {
         check_order("action", actions.last().map(Action::name), action_file.name)?;
         actions.push(build_action(
-            prefix,
+            service_prefix,
             action_file,
-            &resource_types,
-            &condition_keys,
+            resource_types,
+            condition_keys,
         )?);
     }
-
-    Ok(Service {
-        prefix: prefix.to_string(),
-        name: file.name,
-        supports_resource_control_policies: file.supports_rcp,
-        condition_keys,
-        resource_types,
-        actions,
-    })
+    Ok(actions)
 }
 
 fn build_resource_type(
@@ -184,7 +312,7 @@ fn build_resource_type(
     })?;
     Ok(ResourceType {
         name: file.name.into(),
-        arn_templates: file.arns.clone(),
+        arn_templates: Arc::new(ArnTemplates::new(file.arns.clone())),
         condition_keys: keys,
     })
 }
@@ -214,6 +342,7 @@ fn build_action(
             name: Arc::clone(&defined.name),
             required,
             condition_keys: Vec::new(),
+            arn_templates: Arc::clone(&defined.arn_templates),
         });
     }
     for (&resource_type_name, keys) in &file.resource_condition_keys {

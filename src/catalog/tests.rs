@@ -334,6 +334,279 @@ fn loading_is_deterministic() {
     assert_eq!(first.source(), second.source());
 }
 
+/// Everything a service says, forced out of its lazily loaded parts.
+fn describe_service(service: &Service) -> String {
+    format!(
+        "{} {:?} {} keys={:?} resource_types={:?} actions={:?}",
+        service.prefix(),
+        service.name(),
+        service.supports_resource_control_policies(),
+        service.condition_keys(),
+        service.resource_types(),
+        service.actions(),
+    )
+}
+
+#[test]
+fn the_embedded_catalog_passes_every_check_part_by_part_and_whole() {
+    assert!(
+        embedded::is_indexed(EMBEDDED_CATALOG_JSON),
+        "build.rs should have indexed encodings/catalog/catalog.json"
+    );
+    // Whole: every consistency check of load.rs over the whole text.
+    let whole = Catalog::from_json(EMBEDDED_CATALOG_JSON).expect("the whole file loads");
+    // Part by part, every part forced (a bad part would panic here).
+    let lazy = embedded::load(EMBEDDED_CATALOG_JSON).expect("the index loads");
+    assert_eq!(lazy.services().len(), whole.services().len());
+    for (lazy_service, whole_service) in lazy.services().iter().zip(whole.services()) {
+        assert_eq!(
+            describe_service(lazy_service),
+            describe_service(whole_service)
+        );
+    }
+    assert_eq!(lazy.source(), whole.source());
+    assert_eq!(lazy.global_condition_keys(), whole.global_condition_keys());
+    assert_eq!(lazy.condition_keys(), whole.condition_keys());
+    assert_eq!(lazy.action_count(), whole.action_count());
+    // What the index says about ARN service fields is what the templates say.
+    for (lazy_service, whole_service) in lazy.services().iter().zip(whole.services()) {
+        assert!(lazy_service.parts.pending.is_some());
+        assert_eq!(
+            lazy_service.arn_services(),
+            whole_service.arn_services(),
+            "{}",
+            lazy_service.prefix()
+        );
+    }
+}
+
+#[test]
+fn text_the_build_did_not_index_is_loaded_whole() {
+    let text: &'static str = Box::leak(small_catalog().to_string().into_boxed_str());
+    assert!(!embedded::is_indexed(text));
+    let catalog = embedded::load(text).expect("loads whole");
+    assert_eq!(catalog.action_count(), 3);
+    assert!(catalog
+        .services()
+        .iter()
+        .all(|service| service.parts.pending.is_none()));
+}
+
+#[test]
+fn the_first_use_loads_only_what_it_needs() {
+    let catalog = embedded::load(EMBEDDED_CATALOG_JSON).expect("the index loads");
+    assert!(catalog
+        .services()
+        .iter()
+        .all(|service| service.parts.actions.get().is_none()));
+    assert_eq!(
+        catalog.action("s3:GetObject").map(Action::full_name),
+        Some("s3:GetObject")
+    );
+    let loaded: Vec<&str> = catalog
+        .services()
+        .iter()
+        .filter(|service| service.parts.actions.get().is_some())
+        .map(Service::prefix)
+        .collect();
+    assert_eq!(loaded, ["s3"]);
+    assert_eq!(
+        catalog.service("ec2").map(Service::name),
+        Some("Amazon EC2")
+    );
+    assert!(catalog
+        .service("ec2")
+        .is_some_and(|ec2| ec2.parts.resource_types.get().is_none()));
+}
+
+#[test]
+fn parts_load_once_across_threads() {
+    let catalog = embedded::load(EMBEDDED_CATALOG_JSON).expect("the index loads");
+    let counts: Vec<usize> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..4)
+            .map(|_| scope.spawn(|| catalog.expand_action_pattern("ec2:Describe*").len()))
+            .collect();
+        handles
+            .into_iter()
+            .map(|handle| handle.join().expect("no panic"))
+            .collect()
+    });
+    assert!(counts.windows(2).all(|pair| pair[0] == pair[1]));
+    assert!(counts[0] > 100);
+}
+
+// ---------------------------------------------------------------------------
+// Resources that fit actions
+
+const ACCOUNT: &str = "111122223333";
+const REGION: &str = "us-east-1";
+
+fn action(full_name: &str) -> ActionRef<'static> {
+    Catalog::get()
+        .action(full_name)
+        .unwrap_or_else(|| panic!("{full_name} is in the catalog"))
+}
+
+#[test]
+fn s3_object_and_bucket_actions_take_their_own_arns() {
+    let get_object = action("s3:GetObject");
+    assert!(get_object.fits_resource("arn:aws:s3:::b/k"));
+    assert!(get_object.fits_resource("arn:aws:s3:::b/dir/key.txt"));
+    assert!(!get_object.fits_resource("arn:aws:s3:::b"));
+    assert!(!get_object.fits_resource("arn:aws:s3:::b/"));
+    assert!(!get_object.fits_resource("*"));
+    let list_bucket = action("s3:ListBucket");
+    assert!(list_bucket.fits_resource("arn:aws:s3:::b"));
+    assert!(!list_bucket.fits_resource("arn:aws:s3:::b/k"));
+    let catalog = Catalog::get();
+    assert!(catalog.arn_fits_resource_type("s3", "object", "arn:aws:s3:::b/k"));
+    assert!(catalog.arn_fits_resource_type("S3", "Bucket", "arn:aws:s3:::b"));
+    assert!(!catalog.arn_fits_resource_type("s3", "bucket", "arn:aws:s3:::b/k"));
+    assert!(!catalog.arn_fits_resource_type("s3", "nosuchtype", "arn:aws:s3:::b"));
+    assert!(!catalog.arn_fits_resource_type("nosuchservice", "bucket", "arn:aws:s3:::b"));
+}
+
+#[test]
+fn actions_without_resource_types_take_only_the_star() {
+    let list_all = action("s3:ListAllMyBuckets");
+    assert!(list_all.resource_types().is_empty());
+    assert!(list_all.fits_resource("*"));
+    assert!(!list_all.fits_resource("arn:aws:s3:::b"));
+    assert_eq!(list_all.example_resource(ACCOUNT, REGION), "*");
+}
+
+#[test]
+fn kms_sts_and_iam_actions_take_their_arns() {
+    let decrypt = action("kms:Decrypt");
+    assert!(decrypt.fits_resource(
+        "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    ));
+    assert!(!decrypt.fits_resource("arn:aws:kms:us-east-1:111122223333:key/"));
+    assert!(!decrypt.fits_resource("arn:aws:s3:::b"));
+    let assume_role = action("sts:AssumeRole");
+    assert!(assume_role.fits_resource("arn:aws:iam::111122223333:role/example"));
+    assert!(assume_role.fits_resource("arn:aws:iam::111122223333:role/service-role/example"));
+    assert!(!assume_role.fits_resource("arn:aws:iam::111122223333:user/example"));
+    let create_user = action("iam:CreateUser");
+    assert!(create_user.fits_resource("arn:aws:iam::111122223333:user/division/team/alice"));
+    assert!(create_user.fits_resource("arn:aws:iam::111122223333:user/alice"));
+    assert!(!create_user.fits_resource("arn:aws:iam::111122223333:role/alice"));
+    assert!(!create_user.fits_resource("arn:aws:iam::111122223333:user/"));
+}
+
+#[test]
+fn example_resources_look_like_aws_arns() {
+    let catalog = Catalog::get();
+    let example = |name: &str| {
+        catalog
+            .example_resource(name, ACCOUNT, REGION)
+            .unwrap_or_else(|| panic!("{name} is in the catalog"))
+    };
+    assert_eq!(
+        example("s3:GetObject"),
+        "arn:aws:s3:::example-bucket/example-object"
+    );
+    assert_eq!(example("s3:ListBucket"), "arn:aws:s3:::example-bucket");
+    assert_eq!(
+        example("kms:Decrypt"),
+        "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    );
+    assert_eq!(
+        example("sts:AssumeRole"),
+        "arn:aws:iam::111122223333:role/example"
+    );
+    assert_eq!(
+        example("ec2:TerminateInstances"),
+        "arn:aws:ec2:us-east-1:111122223333:instance/i-0123456789abcdef0"
+    );
+    assert_eq!(example("s3:ListAllMyBuckets"), "*");
+    assert!(catalog
+        .example_resource("s3:GetObjekt", ACCOUNT, REGION)
+        .is_none());
+}
+
+#[test]
+fn every_actions_example_resource_fits_it() {
+    let catalog = Catalog::get();
+    let mut with_resource_types = 0;
+    for action in catalog.actions() {
+        let example = action.example_resource(ACCOUNT, REGION);
+        assert!(
+            action.fits_resource(&example),
+            "{action}: example {example} does not fit"
+        );
+        if !action.resource_types().is_empty() {
+            with_resource_types += 1;
+            assert!(example.starts_with("arn:aws:"), "{action}: {example}");
+            assert!(!example.contains("${"), "{action}: {example}");
+            let primary = action.primary_resource_type().expect("has resource types");
+            assert!(
+                primary.fits(&example),
+                "{action}: {example} should fit {}",
+                primary.name()
+            );
+        }
+    }
+    assert!(with_resource_types > 10_000, "{with_resource_types}");
+}
+
+#[test]
+fn actions_fitting_an_arn_are_those_that_take_it() {
+    let catalog = Catalog::get();
+    let object = catalog.actions_fitting("arn:aws:s3:::b/k");
+    let names = full_names(&object);
+    assert!(names.contains(&"s3:GetObject".to_string()));
+    assert!(names.contains(&"s3:PutObject".to_string()));
+    assert!(!names.contains(&"s3:ListBucket".to_string()));
+    assert!(object
+        .iter()
+        .all(|action| action.fits_resource("arn:aws:s3:::b/k")));
+    // The same as testing every action, in canonical order.
+    for resource in [
+        "arn:aws:s3:::b/k",
+        "arn:aws:s3:::b",
+        "arn:aws:iam::111122223333:role/service-role/r",
+        "arn:aws:kms:us-east-1:111122223333:key/k",
+        "arn:aws:backup:us-east-1:111122223333:recovery-point:x",
+        "arn:aws:ec2:us-east-1:111122223333:instance/i-0123456789abcdef0",
+    ] {
+        let expected: Vec<String> = catalog
+            .actions()
+            .filter(|action| action.fits_resource(resource))
+            .map(|action| action.full_name().to_string())
+            .collect();
+        assert_eq!(
+            full_names(&catalog.actions_fitting(resource)),
+            expected,
+            "{resource}"
+        );
+    }
+    let role = full_names(&catalog.actions_fitting("arn:aws:iam::111122223333:role/r"));
+    assert!(role.contains(&"sts:AssumeRole".to_string()));
+    assert!(role.contains(&"iam:PassRole".to_string()));
+    let star = catalog.actions_fitting("*");
+    assert!(full_names(&star).contains(&"s3:ListAllMyBuckets".to_string()));
+    assert!(star.iter().all(|action| action.resource_types().is_empty()));
+    assert!(catalog.actions_fitting("not an arn").is_empty());
+    assert!(catalog
+        .actions_fitting("arn:aws:nosuchservice:::x")
+        .is_empty());
+}
+
+#[test]
+fn actions_list_their_condition_keys() {
+    let keys: Vec<&str> = action("s3:GetObject").condition_keys().collect();
+    assert!(keys.contains(&"s3:ExistingObjectTag/<key>"));
+    assert!(keys.windows(2).all(|pair| {
+        service::compare_ignoring_ascii_case(pair[0], pair[1]) == std::cmp::Ordering::Less
+    }));
+    let pass_role: Vec<&str> = action("iam:PassRole").condition_keys().collect();
+    assert!(pass_role.contains(&"iam:PassedToService"));
+    let list_all: Vec<&str> = action("s3:ListAllMyBuckets").condition_keys().collect();
+    assert!(list_all.contains(&"s3:authType"));
+    assert!(!list_all.contains(&"s3:prefix"));
+}
+
 // ---------------------------------------------------------------------------
 // Hand-made catalogs
 
@@ -578,8 +851,14 @@ fn measure_load_time() {
     // alone so that no other test has loaded the catalog yet).
     let first_load_start = Instant::now();
     let was_loaded = Catalog::is_loaded();
-    let action_count = Catalog::get().action_count();
+    let catalog = Catalog::get();
     let first_load = first_load_start.elapsed();
+    let first_action_start = Instant::now();
+    assert!(catalog.action("s3:GetObject").is_some());
+    let first_action = first_action_start.elapsed();
+    let every_service_start = Instant::now();
+    let action_count = catalog.action_count();
+    let every_service = every_service_start.elapsed();
     const RUNS: usize = 50;
     let parse_only: Vec<Duration> = (0..RUNS)
         .map(|_| {
@@ -600,19 +879,94 @@ fn measure_load_time() {
             elapsed
         })
         .collect();
+    let index_only: Vec<Duration> = (0..RUNS)
+        .map(|_| {
+            let start = Instant::now();
+            let catalog = embedded::load(EMBEDDED_CATALOG_JSON).expect("loads");
+            let elapsed = start.elapsed();
+            assert!(!catalog.services().is_empty());
+            elapsed
+        })
+        .collect();
+    let (index_fastest, index_median) = fastest_and_median(index_only);
     let (parse_fastest, parse_median) = fastest_and_median(parse_only);
     let (load_fastest, load_median) = fastest_and_median(full_load);
+    let milliseconds = |duration: Duration| duration.as_secs_f64() * 1000.0;
     println!(
-        "catalog ({} bytes, {action_count} actions): first load through Catalog::get {:.1} ms{}; \
-         over {RUNS} further runs: JSON parsing alone fastest {parse_fastest:.1} ms, \
-         median {parse_median:.1} ms; full load (parsing, checks, indexes) \
+        "catalog ({} bytes, {action_count} actions): first Catalog::get {:.3} ms{}, \
+         then s3:GetObject (parses s3) {:.3} ms, then every service {:.1} ms; \
+         over {RUNS} further runs: index load fastest {index_fastest:.3} ms, median \
+         {index_median:.3} ms; whole-file JSON parsing alone fastest {parse_fastest:.1} ms, \
+         median {parse_median:.1} ms; whole-file from_json (parsing, checks, indexes) \
          fastest {load_fastest:.1} ms, median {load_median:.1} ms",
         EMBEDDED_CATALOG_JSON.len(),
-        first_load.as_secs_f64() * 1000.0,
+        milliseconds(first_load),
         if was_loaded {
             " (already loaded by another test)"
         } else {
             ""
         },
+        milliseconds(first_action),
+        milliseconds(every_service),
+    );
+}
+
+/// Prints how long `actions_fitting` and `fits_resource` take on the
+/// embedded catalog, first call (which builds the index) and later ones.
+#[test]
+#[ignore = "a measurement, not a check; run it with --release --ignored --nocapture"]
+fn measure_actions_fitting() {
+    use std::time::Instant;
+    let catalog = embedded::load(EMBEDDED_CATALOG_JSON).expect("loads");
+    let start = Instant::now();
+    assert!(catalog
+        .actions_fitting("arn:aws:nosuchservice:::x")
+        .is_empty());
+    let index_call = start.elapsed();
+    let start = Instant::now();
+    assert!(!catalog
+        .actions_fitting("arn:aws:iam::111122223333:role/r")
+        .is_empty());
+    let role_call = start.elapsed();
+    let start = Instant::now();
+    let first = catalog.actions_fitting("arn:aws:s3:::b/k").len();
+    let first_call = start.elapsed();
+    let services_loaded = catalog
+        .services()
+        .iter()
+        .filter(|service| service.parts.actions.get().is_some())
+        .count();
+    const RUNS: u32 = 200;
+    let resources = [
+        "arn:aws:s3:::b/k",
+        "arn:aws:iam::111122223333:role/r",
+        "arn:aws:ec2:us-east-1:111122223333:instance/i-0123456789abcdef0",
+    ];
+    let start = Instant::now();
+    let mut total = 0;
+    for _ in 0..RUNS {
+        for resource in resources {
+            total += catalog.actions_fitting(resource).len();
+        }
+    }
+    let per_call = start.elapsed() / (RUNS * resources.len() as u32);
+    let get_object = catalog.action("s3:GetObject").expect("s3:GetObject");
+    let start = Instant::now();
+    let mut fitting = 0;
+    for _ in 0..RUNS * 10 {
+        fitting += usize::from(get_object.fits_resource("arn:aws:s3:::bucket/dir/key.txt"));
+    }
+    let per_fit = start.elapsed() / (RUNS * 10);
+    assert!(first > 0 && total > 0 && fitting > 0);
+    println!(
+        "actions_fitting: first call (indexes the services by ARN service) {:.2} ms; \
+         first call for a role ARN {:.2} ms; first call \
+         for an S3 object (loads the actions of the {services_loaded} services that take \
+         S3 object ARNs) {:.2} ms; then {:.1} µs a call; fits_resource {:.0} ns a call",
+        index_call.as_secs_f64() * 1000.0,
+        role_call.as_secs_f64() * 1000.0,
+        first_call.as_secs_f64() * 1000.0,
+        per_call.as_secs_f64() * 1e6,
+        per_fit.as_secs_f64() * 1e9,
     );
 }
