@@ -10,7 +10,7 @@
 use iamz::eval::decide_request;
 use iamz::policy::{parse_policy, PolicyDocument, PolicyKind};
 use iamz::request::{ConcreteRequest, RequestPrincipal};
-use iamz::semantics::{Applicability, Layer, LayerRole, RequestFacts};
+use iamz::semantics::{Applicability, Layer, LayerRole, Setup, SetupFacts};
 use std::time::Instant;
 
 #[path = "managed_corpus.rs"]
@@ -60,18 +60,14 @@ fn requests_for(policy: &PolicyDocument, principal: &RequestPrincipal) -> Vec<Co
 }
 
 /// Decisions per second over `cases` on one thread, for at least `seconds`.
-fn measure(
-    cases: &[(Vec<Layer<'_>>, Vec<ConcreteRequest>)],
-    facts: &RequestFacts<bool>,
-    seconds: f64,
-) -> (usize, f64) {
+fn measure(cases: &[(Setup<'_>, Vec<ConcreteRequest>)], seconds: f64) -> (usize, f64) {
     let requests_per_round: usize = cases.iter().map(|(_, requests)| requests.len()).sum();
     let start = Instant::now();
     let mut decisions = 0usize;
     while start.elapsed().as_secs_f64() < seconds {
-        for (layers, requests) in cases {
+        for (setup, requests) in cases {
             for request in requests {
-                std::hint::black_box(decide_request(layers, facts, std::hint::black_box(request)));
+                std::hint::black_box(decide_request(setup, std::hint::black_box(request)));
             }
         }
         decisions += requests_per_round;
@@ -95,15 +91,7 @@ fn main() {
     let policies = corpus_policies();
     let principal =
         RequestPrincipal::parse("arn:aws:iam::111122223333:user/bench").expect("valid principal");
-    let facts = RequestFacts {
-        same_account: true,
-        has_identity_side: true,
-        is_account_root: false,
-        service_control_policies_apply: false,
-        resource_control_policies_apply: false,
-        resource_policy_required: false,
-    };
-    let cases: Vec<(Vec<Layer<'_>>, Vec<ConcreteRequest>)> = policies
+    let cases: Vec<(Setup<'_>, Vec<ConcreteRequest>)> = policies
         .iter()
         .map(|policy| {
             let layers = vec![Layer {
@@ -112,7 +100,10 @@ fn main() {
                 policies: vec![policy],
                 applicability: Applicability::Always,
             }];
-            (layers, requests_for(policy, &principal))
+            (
+                Setup::new(layers, SetupFacts::default()),
+                requests_for(policy, &principal),
+            )
         })
         .collect();
     let requests_per_round: usize = cases.iter().map(|(_, requests)| requests.len()).sum();
@@ -120,20 +111,19 @@ fn main() {
 
     // Warm up, then measure whole rounds for at least three seconds.
     let mut allowed = 0usize;
-    for (layers, requests) in &cases {
+    for (setup, requests) in &cases {
         for request in requests {
-            allowed +=
-                usize::from(decide_request(layers, &facts, request) == iamz::eval::Decision::Allow);
+            allowed += usize::from(decide_request(setup, request) == iamz::eval::Decision::Allow);
         }
     }
-    let (decisions, seconds) = measure(&cases, &facts, 3.0);
+    let (decisions, seconds) = measure(&cases, 3.0);
     let ordinary_cases: Vec<_> = cases
         .iter()
         .zip(&policies)
         .filter(|(_, policy)| is_ordinary(policy))
         .map(|(case, _)| case.clone())
         .collect();
-    let (ordinary_decisions, ordinary_seconds) = measure(&ordinary_cases, &facts, 3.0);
+    let (ordinary_decisions, ordinary_seconds) = measure(&ordinary_cases, 3.0);
     let ordinary_per_second = ordinary_decisions as f64 / ordinary_seconds;
     println!(
         "ordinary policies ({} of {}: <= 20 statements, <= 100 action patterns): {:.0} decisions/s on one thread ({:.2} µs each)",

@@ -17,7 +17,9 @@
 //! one policy (queries over 500 ms are listed as `slow:`).
 
 use iamz::policy::{parse_policy, PolicyDocument, PolicyKind};
-use iamz::query::{compare_policies, QueryOptions, RequestConstraints, Verdict};
+use iamz::query::{
+    compare_policies, PolicyComparisonMode, QueryOptions, RequestConstraints, Verdict,
+};
 use rayon::prelude::*;
 use serde_json::Value;
 use std::time::Instant;
@@ -183,8 +185,14 @@ fn main() {
                     let old = original.as_ref()?;
                     let new = parse(name, &changed)?;
                     let start = Instant::now();
-                    let result =
-                        compare_policies(old, &new, PolicyKind::Identity, &constraints, &options);
+                    let result = compare_policies(
+                        old,
+                        &new,
+                        PolicyKind::Identity,
+                        &constraints,
+                        &options,
+                        PolicyComparisonMode::InContext,
+                    );
                     let milliseconds = start.elapsed().as_secs_f64() * 1000.0;
                     let verdict = match result {
                         Ok(comparison) => match comparison.verdict {

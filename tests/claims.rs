@@ -6,14 +6,15 @@ mod common;
 mod files;
 
 use common::{decide_in, parse_decision, request_from_value, scenario_from_text};
-use iamz::eval::{Decision, EvaluatedDecision};
+use iamz::eval::EvaluatedDecision;
 use iamz::policy::{parse_policy, PolicyDocument, PolicyKind};
 use iamz::query::{
-    compare_policies, replay, single_policy_setup, Comparison, Counterexample, Direction,
+    compare_policies, ComparedSide, Comparison, Counterexample, Direction, PolicyComparisonMode,
     QueryOptions, RequestConstraints, Verdict,
 };
 use iamz::report::comparison::{request_json, verdict_word};
 use iamz::report::decision::decision_json;
+use iamz::semantics::alone::Aspect;
 use serde_json::Value;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -328,10 +329,6 @@ fn check_counterexample_expectations(
     Ok(problems)
 }
 
-fn is_allow(decided: &EvaluatedDecision) -> bool {
-    decided.decision == Decision::Allow
-}
-
 /// `proofs/equivalence/*.json`: two versions of one policy, the verdict of
 /// comparing them, and what the first counterexample must show.
 fn run_equivalence_claim(path: &Path, claim: &Value) -> Vec<String> {
@@ -348,9 +345,21 @@ fn run_equivalence_claim(path: &Path, claim: &Value) -> Vec<String> {
             "constraints",
             "expect",
             "counterexample",
+            "mode",
+            "differs_in",
         ],
         "the claim",
     );
+    let mode = match claim.get("mode").and_then(Value::as_str) {
+        None | Some("in-context") => PolicyComparisonMode::InContext,
+        Some("alone") => PolicyComparisonMode::Alone,
+        Some(other) => {
+            failures.push(format!(
+                "{name}: `mode` must be in-context or alone, found {other:?}"
+            ));
+            PolicyComparisonMode::InContext
+        }
+    };
     let text = claim["claim"].as_str().unwrap_or_default();
     if text.is_empty() {
         failures.push(format!("{name}: `claim` must say what is claimed"));
@@ -402,11 +411,17 @@ fn run_equivalence_claim(path: &Path, claim: &Value) -> Vec<String> {
     if !failures.is_empty() {
         return failures;
     }
-    let comparison: Comparison =
-        match compare_policies(&old, &new, kind, &constraints, &QueryOptions::default()) {
-            Ok(comparison) => comparison,
-            Err(error) => return vec![format!("claim `{name}`: {text}\n  query failed: {error}")],
-        };
+    let comparison: Comparison = match compare_policies(
+        &old,
+        &new,
+        kind,
+        &constraints,
+        &QueryOptions::default(),
+        mode,
+    ) {
+        Ok(comparison) => comparison,
+        Err(error) => return vec![format!("claim `{name}`: {text}\n  query failed: {error}")],
+    };
     let actual = verdict_word(&comparison.verdict);
     let examples = comparison
         .counterexamples
@@ -427,12 +442,13 @@ fn run_equivalence_claim(path: &Path, claim: &Value) -> Vec<String> {
         failures.push(report("wrong verdict".into()));
         return failures;
     }
-    // One counterexample per differing direction, widening first.
-    let directions: Vec<Direction> = comparison
-        .counterexamples
-        .iter()
-        .map(|example| example.direction)
-        .collect();
+    // The directions of the access differences, widening first.
+    let mut directions: Vec<Direction> = Vec::new();
+    for example in &comparison.counterexamples {
+        if example.changes_access && !directions.contains(&example.direction) {
+            directions.push(example.direction);
+        }
+    }
     let wanted = match comparison.verdict {
         Verdict::MorePermissive => vec![Direction::NewAllowsOldDenies],
         Verdict::LessPermissive => vec![Direction::OldAllowsNewDenies],
@@ -444,21 +460,40 @@ fn run_equivalence_claim(path: &Path, claim: &Value) -> Vec<String> {
             "counterexample directions {directions:?}, expected {wanted:?}"
         )));
     }
+    if let Some(expected_aspects) = claim.get("differs_in").and_then(Value::as_array) {
+        let mut actual_aspects: Vec<&str> = Vec::new();
+        for example in &comparison.counterexamples {
+            if !actual_aspects.contains(&example.aspect.as_str()) {
+                actual_aspects.push(example.aspect.as_str());
+            }
+        }
+        let expected_aspects: Vec<&str> =
+            expected_aspects.iter().filter_map(Value::as_str).collect();
+        if actual_aspects != expected_aspects {
+            failures.push(report(format!(
+                "differs in {actual_aspects:?}, expected {expected_aspects:?}"
+            )));
+        }
+    }
     // Every counterexample replays on both sides through the reference
     // evaluator, independently of the check `compare` makes itself.
-    let (old_setup, _) = single_policy_setup(&old, kind);
-    let (new_setup, _) = single_policy_setup(&new, kind);
+    let old_side = ComparedSide::policy(&old, kind);
+    let new_side = ComparedSide::policy(&new, kind);
     for example in &comparison.counterexamples {
-        let old_decided = replay(&old_setup, &example.request);
-        let new_decided = replay(&new_setup, &example.request);
-        let holds = match example.direction {
-            Direction::NewAllowsOldDenies => is_allow(&new_decided) && !is_allow(&old_decided),
-            Direction::OldAllowsNewDenies => is_allow(&old_decided) && !is_allow(&new_decided),
+        let old_replayed = old_side.replay(&example.request);
+        let new_replayed = new_side.replay(&example.request);
+        let (more, less) = match example.direction {
+            Direction::NewAllowsOldDenies => (&new_replayed.aspects, &old_replayed.aspects),
+            Direction::OldAllowsNewDenies => (&old_replayed.aspects, &new_replayed.aspects),
         };
-        if !holds || old_decided != example.old || new_decided != example.new {
+        let holds = match example.aspect {
+            Aspect::ExplicitDeny => less.explicit_deny && !more.explicit_deny,
+            aspect => more.get(aspect) && !less.get(aspect),
+        };
+        if !holds || old_replayed.decision != example.old || new_replayed.decision != example.new {
             failures.push(report(format!(
                 "counterexample does not replay: old {}, new {}",
-                old_decided.decision, new_decided.decision
+                old_replayed.decision.decision, new_replayed.decision.decision
             )));
         }
         if !constraints.admits(&example.request) {

@@ -1,4 +1,4 @@
-; iamz comparison query: sat iff OLD and NEW decide some request differently
+; iamz comparison query: sat iff OLD and NEW differ in access on some request
 ; axiom: PrincipalKinds
 ; axiom: AccountIds
 ; axiom: PrincipalArnShape

@@ -6,11 +6,10 @@ use super::{bad_input, exit, OutputFormat};
 use crate::policy::json::JsonValue;
 use crate::policy::{parse_policy, PolicyDocument, PolicyKind};
 use crate::query::{
-    compare, compare_policies, comparison_smt2, single_policy_setup, Comparison, Fact, FactsRule,
-    QueryError, QueryOptions, RequestConstraints, Setup, Verdict,
+    compare, comparison_smt2, principals_judged, ComparedSide, Comparison, PolicyComparisonMode,
+    QueryError, QueryOptions, RequestConstraints, Verdict,
 };
 use crate::report::comparison::{comparison_json, comparison_text};
-use crate::request::RequestPrincipal;
 use crate::scenario::Scenario;
 use crate::source::{read_text, InputError, JsonSource};
 use std::io::Write;
@@ -46,6 +45,11 @@ pub struct CompareArguments {
     /// Write the exact solver query (SMT-LIB 2) to this file.
     #[arg(long)]
     pub emit_smt2: Option<PathBuf>,
+    /// Judge two single policies each alone (only what each allows on its
+    /// own) instead of in every company of other policies (what each
+    /// allows and what each explicitly denies).
+    #[arg(long)]
+    pub alone: bool,
 }
 
 /// One side of a comparison.
@@ -78,74 +82,18 @@ fn load_side(path: &Path, kind: PolicyKind) -> Result<Side, InputError> {
     }
 }
 
-/// The setup of a scenario, and the constraints its own request implies.
-fn scenario_setup(scenario: &Scenario) -> (Setup<'_>, RequestConstraints) {
-    let principal = scenario
-        .principal
-        .as_deref()
-        .and_then(|text| RequestPrincipal::parse(text).ok());
-    let principal_account = principal
-        .as_ref()
-        .and_then(|principal| principal.account.clone());
-    let resource_account = scenario.request.resource_account.clone().or_else(|| {
-        scenario
-            .request
-            .resource
-            .as_deref()
-            .and_then(crate::policy::pattern::split_arn)
-            .map(|components| components[4].to_string())
-            .filter(|account| account.len() == 12)
-    });
-    let layers = scenario.layers(principal_account.as_deref(), resource_account.as_deref());
-    let member = |account: &Option<String>| match (&scenario.organization, account) {
-        (Some(organization), Some(account)) => organization.is_member_account(account),
-        _ => false,
-    };
-    let service_linked = scenario.service_linked_role.unwrap_or_else(|| {
-        principal
-            .as_ref()
-            .is_some_and(|principal| principal.is_service_linked_role)
-    });
-    let facts = FactsRule {
-        service_control_policies_apply: if member(&principal_account) && !service_linked {
-            Fact::Derived
-        } else {
-            Fact::Fixed(false)
-        },
-        resource_control_policies_apply: if member(&resource_account) && !service_linked {
-            Fact::Derived
-        } else {
-            Fact::Fixed(false)
-        },
-        resource_policy_required: scenario.resource_kind.resource_policy_required(),
-        principal_has_boundary: scenario.permissions_boundary.is_some(),
-        ..FactsRule::default()
-    };
-    let constraints = RequestConstraints {
-        principal_account,
-        principal_kinds: principal.as_ref().map(|principal| vec![principal.kind]),
-        action: scenario.request.action.clone(),
-        resource: scenario.request.resource.clone(),
-        resource_account,
-    };
-    (Setup::new(layers, facts), constraints)
-}
-
-/// Command-line constraints laid over the scenario's own.
-fn merged(base: RequestConstraints, arguments: &CompareArguments) -> RequestConstraints {
+/// The constraints given on the command line.
+fn flag_constraints(arguments: &CompareArguments) -> RequestConstraints {
     RequestConstraints {
-        principal_account: arguments
-            .principal_account
-            .clone()
-            .or(base.principal_account),
-        principal_kinds: base.principal_kinds,
-        action: arguments.action.clone().or(base.action),
-        resource: arguments.resource.clone().or(base.resource),
-        resource_account: arguments.resource_account.clone().or(base.resource_account),
+        principal_account: arguments.principal_account.clone(),
+        action: arguments.action.clone(),
+        resource: arguments.resource.clone(),
+        resource_account: arguments.resource_account.clone(),
+        ..RequestConstraints::default()
     }
 }
 
-/// Runs the comparison; `None` after reporting bad input.
+/// Runs the comparison; `Err` carries the exit code after reporting.
 fn run_comparison(arguments: &CompareArguments) -> Result<Comparison, u8> {
     let old =
         load_side(&arguments.old, arguments.policy_type).map_err(|error| bad_input(&error))?;
@@ -158,6 +106,11 @@ fn run_comparison(arguments: &CompareArguments) -> Result<Comparison, u8> {
         timeout_milliseconds: (arguments.timeout * 1000.0).round() as u32,
         ..QueryOptions::default()
     };
+    let mode = if arguments.alone {
+        PolicyComparisonMode::Alone
+    } else {
+        PolicyComparisonMode::InContext
+    };
     let query_failed = |error: QueryError| match error {
         QueryError::BadConstraint(_) => bad_input(&error),
         other => {
@@ -165,42 +118,39 @@ fn run_comparison(arguments: &CompareArguments) -> Result<Comparison, u8> {
             exit::INCONCLUSIVE
         }
     };
-    let emit = |old_setup: &Setup<'_>,
-                new_setup: &Setup<'_>,
-                constraints: &RequestConstraints|
-     -> Result<(), u8> {
-        if let Some(path) = &arguments.emit_smt2 {
-            let text = comparison_smt2(old_setup, new_setup, constraints).map_err(query_failed)?;
-            std::fs::write(path, text).map_err(|error| {
-                bad_input(&format!("{}: cannot write: {error}", path.display()))
-            })?;
-        }
-        Ok(())
-    };
-    match (&old, &new) {
+    let (old_side, new_side, constraints) = match (&old, &new) {
         (Side::Policy(old), Side::Policy(new)) => {
-            let constraints = merged(RequestConstraints::default(), arguments);
-            if arguments.emit_smt2.is_some() {
-                let (old_setup, principals) = single_policy_setup(old, arguments.policy_type);
-                let (new_setup, _) = single_policy_setup(new, arguments.policy_type);
-                let mut emitted = constraints.clone();
-                emitted.principal_kinds = emitted.principal_kinds.or(principals);
-                emit(&old_setup, &new_setup, &emitted)?;
-            }
-            compare_policies(old, new, arguments.policy_type, &constraints, &options)
-                .map_err(query_failed)
+            let mut constraints = flag_constraints(arguments);
+            constraints.principal_kinds = principals_judged(arguments.policy_type);
+            (
+                ComparedSide::policy(old, arguments.policy_type),
+                ComparedSide::policy(new, arguments.policy_type),
+                constraints,
+            )
         }
         (Side::Scenario(old), Side::Scenario(new)) => {
-            let (old_setup, old_constraints) = scenario_setup(old);
-            let (new_setup, _) = scenario_setup(new);
-            let constraints = merged(old_constraints, arguments);
-            emit(&old_setup, &new_setup, &constraints)?;
-            compare(&old_setup, &new_setup, &constraints, &options).map_err(query_failed)
+            let constraints =
+                RequestConstraints::of_scenario(old).overlaid_with(&flag_constraints(arguments));
+            let scope = constraints.scope();
+            (
+                ComparedSide::Setup(old.setup(&scope)),
+                ComparedSide::Setup(new.setup(&scope)),
+                constraints,
+            )
         }
-        _ => Err(bad_input(
-            &"compare two policies or two scenarios, not one of each",
-        )),
+        _ => {
+            return Err(bad_input(
+                &"compare two policies or two scenarios, not one of each",
+            ))
+        }
+    };
+    if let Some(path) = &arguments.emit_smt2 {
+        let text =
+            comparison_smt2(&old_side, &new_side, &constraints, mode).map_err(query_failed)?;
+        std::fs::write(path, text)
+            .map_err(|error| bad_input(&format!("{}: cannot write: {error}", path.display())))?;
     }
+    compare(&old_side, &new_side, &constraints, &options, mode).map_err(query_failed)
 }
 
 /// `equiv`: exit 0 when equivalent, 1 when not (counterexamples shown), 3

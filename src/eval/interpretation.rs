@@ -4,11 +4,9 @@
 
 use crate::policy::pattern::{ArnPattern, Glob, WildcardRule};
 use crate::policy::template::joined;
-use crate::policy::{
-    ActionPattern, Comparison, ConditionValue, Ordering, PrincipalEntry, ResourcePattern,
-};
-use crate::request::ConcreteRequest;
-use crate::semantics::{Interpretation, PrincipalMatchStrength, Quantifier};
+use crate::policy::{ActionPattern, Comparison, ConditionValue, Ordering, ResourcePattern};
+use crate::request::{ConcreteRequest, PrincipalKind};
+use crate::semantics::{Interpretation, PrincipalField, Quantifier};
 use crate::values::{parse_date, parse_ip_address, parse_ip_range, Decimal};
 
 /// Decides atoms on one concrete request.
@@ -86,15 +84,56 @@ impl Interpretation for ConcreteInterpretation<'_> {
         }
     }
 
-    fn principal_matches(&self, entry: &PrincipalEntry, strength: PrincipalMatchStrength) -> bool {
-        self.request
-            .principal
-            .match_strength(entry)
-            .is_some_and(|matched| matched >= strength)
+    fn principal_is(&self, kind: PrincipalKind) -> bool {
+        self.request.principal.kind == kind
     }
 
-    fn principal_excluded(&self, entries: &[PrincipalEntry]) -> bool {
-        self.request.principal.excluded_by(entries)
+    fn principal_field_is(&self, field: PrincipalField, text: &str) -> bool {
+        let principal = &self.request.principal;
+        let value = match field {
+            PrincipalField::Account => principal.account.as_deref(),
+            PrincipalField::Text => Some(principal.text.as_str()),
+            PrincipalField::RoleArn => principal.role_arn.as_deref(),
+            PrincipalField::SessionArn => principal.session_arn.as_deref(),
+            PrincipalField::PrincipalArn => principal.principal_arn(),
+        };
+        value.unwrap_or("") == text
+    }
+
+    fn principal_is_service_linked_role(&self) -> bool {
+        self.request.principal.is_service_linked_role
+    }
+
+    fn principal_in_resource_account(&self) -> bool {
+        let account = &self.request.principal.account;
+        account.is_some() && *account == self.request.resource_account
+    }
+
+    fn principal_account_in(&self, accounts: &[String]) -> bool {
+        self.request
+            .principal
+            .account
+            .as_ref()
+            .is_some_and(|account| accounts.binary_search(account).is_ok())
+    }
+
+    fn resource_account_in(&self, accounts: &[String]) -> bool {
+        self.request
+            .resource_account
+            .as_ref()
+            .is_some_and(|account| accounts.binary_search(account).is_ok())
+    }
+
+    fn action_service_in(&self, services: &[String]) -> bool {
+        let service = self
+            .request
+            .action_lowercase
+            .split(':')
+            .next()
+            .unwrap_or_default();
+        services
+            .binary_search_by(|candidate| candidate.as_str().cmp(service))
+            .is_ok()
     }
 
     fn key_present(&self, key: &str) -> bool {

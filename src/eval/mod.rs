@@ -7,8 +7,8 @@ pub use interpretation::ConcreteInterpretation;
 
 use crate::policy::Effect;
 use crate::request::ConcreteRequest;
-use crate::semantics::statement::statement_applies;
-use crate::semantics::{decide, Layer, LayerRole, PrincipalMatchStrength, RequestFacts};
+use crate::semantics::alone::{aspects_of_outcome, AspectValues, PolicyAlone};
+use crate::semantics::{LayerRole, Setup};
 use serde::Serialize;
 
 /// The three outcomes of AWS authorization.
@@ -65,13 +65,9 @@ pub struct EvaluatedDecision {
 }
 
 /// Decides a request (no explanation): the fast path.
-pub fn decide_request(
-    layers: &[Layer<'_>],
-    facts: &RequestFacts<bool>,
-    request: &ConcreteRequest,
-) -> Decision {
+pub fn decide_request(setup: &Setup<'_>, request: &ConcreteRequest) -> Decision {
     let interpretation = ConcreteInterpretation::new(request);
-    let terms = decide(&interpretation, layers, facts);
+    let terms = setup.decide(&interpretation);
     if terms.explicit_deny {
         Decision::ExplicitDeny
     } else if terms.allowed {
@@ -81,35 +77,27 @@ pub fn decide_request(
     }
 }
 
-/// Decides a request and explains the decision.
-pub fn evaluate(
-    layers: &[Layer<'_>],
-    facts: &RequestFacts<bool>,
-    request: &ConcreteRequest,
-) -> EvaluatedDecision {
+/// Decides a request and explains the decision. The explanation is read
+/// from the outcomes `decide` computed (layers and statements), never
+/// recomputed beside it.
+pub fn evaluate(setup: &Setup<'_>, request: &ConcreteRequest) -> EvaluatedDecision {
     let interpretation = ConcreteInterpretation::new(request);
-    let terms = decide(&interpretation, layers, facts);
+    let (terms, facts) = setup.decide_with_statements(&interpretation);
+    let layers = &setup.layers;
     let statements_of = |effect: Effect, roles: Option<&[LayerRole]>| {
         let mut found = Vec::new();
         for (layer, outcome) in layers.iter().zip(&terms.layer_outcomes) {
             if !outcome.applies || roles.is_some_and(|roles| !roles.contains(&layer.role)) {
                 continue;
             }
-            for policy in &layer.policies {
-                for statement in &policy.statements {
-                    if statement.effect == effect
-                        && statement_applies(
-                            &interpretation,
-                            statement,
-                            PrincipalMatchStrength::Delegation,
-                        )
-                    {
-                        found.push(StatementReference {
-                            layer: layer.name.clone(),
-                            policy: policy.name.clone(),
-                            statement: statement.label(),
-                        });
-                    }
+            for statement in &outcome.statements {
+                if statement.effect == effect && statement.applies {
+                    let policy = layer.policies[statement.policy];
+                    found.push(StatementReference {
+                        layer: layer.name.clone(),
+                        policy: policy.name.clone(),
+                        statement: policy.statements[statement.statement].label(),
+                    });
                 }
             }
         }
@@ -184,4 +172,57 @@ pub fn evaluate(
             missing_allows,
         },
     }
+}
+
+/// Decides a request under one policy judged alone (`iamz eval --policy`):
+/// ExplicitDeny when a Deny applies, Allow when an Allow applies, else
+/// ImplicitDeny; with every aspect a comparison looks at.
+pub fn evaluate_alone(
+    alone: &PolicyAlone<'_>,
+    request: &ConcreteRequest,
+) -> (EvaluatedDecision, AspectValues<bool>) {
+    let interpretation = ConcreteInterpretation::new(request);
+    let outcome = alone.outcome(&interpretation, true);
+    let aspects = aspects_of_outcome(&interpretation, &outcome);
+    let statements_of = |effect: Effect| {
+        outcome
+            .statements
+            .iter()
+            .filter(|statement| statement.effect == effect && statement.applies)
+            .map(|statement| {
+                let policy = alone.layer.policies[statement.policy];
+                StatementReference {
+                    layer: alone.layer.name.clone(),
+                    policy: policy.name.clone(),
+                    statement: policy.statements[statement.statement].label(),
+                }
+            })
+            .collect::<Vec<_>>()
+    };
+    let decision = if aspects.explicit_deny {
+        EvaluatedDecision {
+            decision: Decision::ExplicitDeny,
+            explanation: Explanation {
+                deciding_statements: statements_of(Effect::Deny),
+                missing_allows: Vec::new(),
+            },
+        }
+    } else if aspects.access {
+        EvaluatedDecision {
+            decision: Decision::Allow,
+            explanation: Explanation {
+                deciding_statements: statements_of(Effect::Allow),
+                missing_allows: Vec::new(),
+            },
+        }
+    } else {
+        EvaluatedDecision {
+            decision: Decision::ImplicitDeny,
+            explanation: Explanation {
+                deciding_statements: Vec::new(),
+                missing_allows: vec![alone.layer.name.clone()],
+            },
+        }
+    };
+    (decision, aspects)
 }

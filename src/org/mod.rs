@@ -59,16 +59,44 @@ pub struct Organization {
     tree: DiGraph<OrgNode, ()>,
     root: NodeIndex,
     accounts: IndexMap<String, NodeIndex>,
+    /// Computed on first use: see [`Organization::levels`].
+    levels: std::sync::OnceLock<Vec<OrgLevel>>,
+}
+
+/// One node of the tree with the member accounts under it: what an SCP or
+/// RCP level needs to know whom it restricts.
+#[derive(Debug, Clone)]
+pub struct OrgLevel {
+    pub node: NodeIndex,
+    /// The member accounts (not the management account) at or under the
+    /// node, sorted.
+    pub member_accounts: Arc<[String]>,
 }
 
 fn full_access(name: &str, kind: PolicyKind) -> Arc<PolicyDocument> {
-    let text =
-        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#;
+    // The documents as AWS publishes them; RCPs name principals.
+    let text = if kind == PolicyKind::Rcp {
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}]}"#
+    } else {
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#
+    };
     let mut document = crate::policy::parse_policy(text, name, Some(kind))
         .expect("the built-in full-access policy parses")
         .document;
     document.name = name.to_string();
     Arc::new(document)
+}
+
+/// The full-access policy AWS attaches by default: `FullAWSAccess` for
+/// SCPs, `RCPFullAWSAccess` for RCPs (and for any other kind). One shared
+/// copy per kind.
+pub fn full_access_policy(kind: PolicyKind) -> &'static PolicyDocument {
+    static SCP: std::sync::OnceLock<Arc<PolicyDocument>> = std::sync::OnceLock::new();
+    static RCP: std::sync::OnceLock<Arc<PolicyDocument>> = std::sync::OnceLock::new();
+    match kind {
+        PolicyKind::Scp => SCP.get_or_init(|| full_access(FULL_AWS_ACCESS, PolicyKind::Scp)),
+        _ => RCP.get_or_init(|| full_access(RCP_FULL_AWS_ACCESS, PolicyKind::Rcp)),
+    }
 }
 
 impl Organization {
@@ -138,6 +166,7 @@ impl Organization {
             tree,
             root,
             accounts,
+            levels: std::sync::OnceLock::new(),
         })
     }
 
@@ -152,6 +181,66 @@ impl Organization {
     /// The accounts, in file order.
     pub fn accounts(&self) -> impl Iterator<Item = &OrgNode> {
         self.accounts.values().map(|index| &self.tree[*index])
+    }
+
+    /// The node of a level.
+    pub fn node(&self, index: NodeIndex) -> &OrgNode {
+        &self.tree[index]
+    }
+
+    /// Every node that has a member account at or under it, each with those
+    /// accounts; parents before children, in the order the accounts' paths
+    /// first reach them (accounts in file order). Computed once.
+    pub fn levels(&self) -> &[OrgLevel] {
+        self.levels.get_or_init(|| {
+            let mut members: IndexMap<NodeIndex, Vec<String>> = IndexMap::new();
+            for (account, index) in &self.accounts {
+                if *account == self.management_account {
+                    continue;
+                }
+                for node in self.path_indices(*index) {
+                    members.entry(node).or_default().push(account.clone());
+                }
+            }
+            members
+                .into_iter()
+                .map(|(node, mut accounts)| {
+                    accounts.sort();
+                    accounts.dedup();
+                    OrgLevel {
+                        node,
+                        member_accounts: accounts.into(),
+                    }
+                })
+                .collect()
+        })
+    }
+
+    /// The levels on the path from the root to the account (inclusive).
+    pub fn levels_of(&self, account: &str) -> Vec<&OrgLevel> {
+        let Some(index) = self.accounts.get(account) else {
+            return Vec::new();
+        };
+        let path = self.path_indices(*index);
+        self.levels()
+            .iter()
+            .filter(|level| path.contains(&level.node))
+            .collect()
+    }
+
+    /// Node indices from the root down to `index` (inclusive).
+    fn path_indices(&self, mut index: NodeIndex) -> Vec<NodeIndex> {
+        let mut path = vec![index];
+        while let Some(parent) = self
+            .tree
+            .neighbors_directed(index, petgraph::Direction::Incoming)
+            .next()
+        {
+            path.push(parent);
+            index = parent;
+        }
+        path.reverse();
+        path
     }
 
     /// The nodes from the root down to the account (inclusive).

@@ -1,22 +1,27 @@
-//! Equivalence and difference of two setups (or two policies): is there a
-//! request, within the constraints, that one allows and the other does not?
-//! Every request the solver finds is replayed through the reference
-//! evaluator on both sides before it is reported.
+//! Equivalence and difference of two sides: two setups (whole policy sets,
+//! compared on the three-valued decision) or two versions of one policy
+//! (compared *in context*: what each allows on its own, what each
+//! explicitly denies, and for resource policies how strongly each grants;
+//! see `semantics/alone.rs` for why exactly these). Every request the
+//! solver finds is replayed through the reference evaluator on both sides
+//! before it is reported; every verdict states its scope and says when a
+//! side allows nothing.
 
 use super::constraints::RequestConstraints;
 use super::engine::{Engine, QueryOptions, Search};
 use super::error::QueryError;
-use super::setup::{FactsRule, Setup};
-use crate::eval::{evaluate, Decision, EvaluatedDecision};
+use crate::eval::{evaluate, evaluate_alone, Decision, EvaluatedDecision};
+use crate::org::full_access_policy;
 use crate::policy::{PolicyDocument, PolicyKind};
 use crate::request::{ConcreteRequest, PrincipalKind};
-use crate::semantics::{decide, Applicability, Layer, LayerRole};
+use crate::semantics::alone::{access_aspects, Aspect, AspectValues, PolicyAlone};
+use crate::semantics::{Interpretation, Setup};
 use crate::symbolic::{RequestModel, SymbolicInterpretation, Term};
 
 /// How NEW compares with OLD.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Verdict {
-    /// Same decision on every request (within the constraints).
+    /// Same access on every request (within the scope).
     Equivalent,
     /// NEW allows some request OLD does not, and never the reverse.
     MorePermissive,
@@ -32,80 +37,255 @@ pub enum Verdict {
 /// Which way a counterexample differs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Direction {
-    /// NEW allows, OLD does not.
+    /// NEW allows (or drops a Deny), OLD does not.
     NewAllowsOldDenies,
-    /// OLD allows, NEW does not.
+    /// OLD allows (or NEW adds a Deny), NEW does not.
     OldAllowsNewDenies,
+}
+
+/// One side of a comparison.
+#[derive(Debug, Clone)]
+pub enum ComparedSide<'p> {
+    /// A whole setup, decided as AWS decides a request.
+    Setup(Setup<'p>),
+    /// One policy, judged as the one policy of its layer.
+    Policy(PolicyAlone<'p>),
+}
+
+/// A side's replay of one request.
+#[derive(Debug, Clone)]
+pub struct Replayed {
+    pub decision: EvaluatedDecision,
+    pub aspects: AspectValues<bool>,
+}
+
+impl<'p> ComparedSide<'p> {
+    /// One policy of `kind`, judged alone.
+    pub fn policy(policy: &'p PolicyDocument, kind: PolicyKind) -> Self {
+        ComparedSide::Policy(PolicyAlone::new(policy, kind, full_access_policy(kind)))
+    }
+
+    pub fn policies(&self) -> Vec<&'p PolicyDocument> {
+        match self {
+            ComparedSide::Setup(setup) => setup.policies(),
+            ComparedSide::Policy(alone) => alone.layer.policies.clone(),
+        }
+    }
+
+    /// Every aspect under an interpretation.
+    pub fn aspects<I: Interpretation>(&self, interpretation: &I) -> AspectValues<I::Bool> {
+        match self {
+            ComparedSide::Setup(setup) => AspectValues::of_decision(&setup.decide(interpretation)),
+            ComparedSide::Policy(alone) => alone.aspects(interpretation),
+        }
+    }
+
+    /// The reference evaluator's decision on `request`, with its aspects.
+    pub fn replay(&self, request: &ConcreteRequest) -> Replayed {
+        match self {
+            ComparedSide::Setup(setup) => {
+                let decision = evaluate(setup, request);
+                let allowed = decision.decision == Decision::Allow;
+                Replayed {
+                    aspects: AspectValues {
+                        access: allowed,
+                        explicit_deny: decision.decision == Decision::ExplicitDeny,
+                        grant: allowed,
+                        exact_grant: allowed,
+                    },
+                    decision,
+                }
+            }
+            ComparedSide::Policy(alone) => {
+                let (decision, aspects) = evaluate_alone(alone, request);
+                Replayed { decision, aspects }
+            }
+        }
+    }
+
+    fn is_policy(&self) -> bool {
+        matches!(self, ComparedSide::Policy(_))
+    }
+}
+
+/// What a comparison of two single policies looks at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum PolicyComparisonMode {
+    /// In every company of other policies: what each allows, what each
+    /// explicitly denies, and (resource policies) how strongly each grants.
+    #[default]
+    InContext,
+    /// Each policy as the only one of its layer: only what it allows.
+    Alone,
 }
 
 /// A request on which the two sides differ, replayed on both.
 #[derive(Debug, Clone)]
 pub struct Counterexample {
     pub direction: Direction,
+    /// Which aspect differs on this request.
+    pub aspect: Aspect,
+    /// Whether the difference is one of access (otherwise only the kind of
+    /// deny differs: ExplicitDeny on one side, ImplicitDeny on the other).
+    pub changes_access: bool,
     pub request: ConcreteRequest,
     pub old: EvaluatedDecision,
     pub new: EvaluatedDecision,
+    /// For single policies whose difference needs a companion to show as
+    /// access: the company in which it does, in words.
+    pub revealed_by: Option<String>,
+    /// For deny-only differences of single policies: a companion policy
+    /// that, beside each side, makes the difference one of access.
+    pub companion: Option<serde_json::Value>,
 }
 
 /// The result of [`compare`].
 #[derive(Debug, Clone)]
 pub struct Comparison {
     pub verdict: Verdict,
-    /// At most one per differing direction, widening first.
+    /// At most one per differing aspect and direction, widening first.
     pub counterexamples: Vec<Counterexample>,
     /// When non-empty, `Equivalent` (and the absence of a direction) is
     /// proved only under these listed approximations.
     pub approximations: Vec<String>,
     /// Solver checks run (0 when decided syntactically).
     pub solver_checks: usize,
+    /// What the verdict covers, in words.
+    pub scope: String,
+    /// Why the verdict is vacuous, if it is: no request meets the
+    /// constraints, or a side allows nothing within them.
+    pub vacuous: Vec<String>,
+    /// How the sides were judged (for example: an SCP without Allow judged
+    /// beside FullAWSAccess).
+    pub notes: Vec<String>,
+}
+
+/// One aspect compared: which aspect, and whether it decides access.
+#[derive(Debug, Clone, Copy)]
+struct ComparedAspect {
+    aspect: Aspect,
+    changes_access: bool,
+}
+
+fn compared_aspects(
+    old: &ComparedSide<'_>,
+    new: &ComparedSide<'_>,
+    mode: PolicyComparisonMode,
+) -> Vec<ComparedAspect> {
+    let kind = match (old, new) {
+        (ComparedSide::Policy(old), _) => Some(old.kind),
+        (_, ComparedSide::Policy(new)) => Some(new.kind),
+        _ => None,
+    };
+    match (kind, mode) {
+        (Some(kind), PolicyComparisonMode::InContext) => access_aspects(kind)
+            .iter()
+            .map(|aspect| ComparedAspect {
+                aspect: *aspect,
+                changes_access: true,
+            })
+            .collect(),
+        (Some(_), PolicyComparisonMode::Alone) => vec![ComparedAspect {
+            aspect: Aspect::Access,
+            changes_access: true,
+        }],
+        // Setups: the decision, then the kind of deny where access agrees.
+        (None, _) => vec![
+            ComparedAspect {
+                aspect: Aspect::Access,
+                changes_access: true,
+            },
+            ComparedAspect {
+                aspect: Aspect::ExplicitDeny,
+                changes_access: false,
+            },
+        ],
+    }
+}
+
+/// `aspect` is more permissive on `more` than on `less` (for explicit
+/// denies: `less` denies and `more` does not).
+fn widens<B: Clone, I: Interpretation<Bool = B>>(
+    interpretation: &I,
+    aspect: Aspect,
+    more: &AspectValues<B>,
+    less: &AspectValues<B>,
+) -> B {
+    let i = interpretation;
+    match aspect {
+        Aspect::ExplicitDeny => i.and2(less.get(aspect), i.not(more.get(aspect))),
+        _ => i.and2(more.get(aspect), i.not(less.get(aspect))),
+    }
 }
 
 /// Both sides encoded over one request model.
 struct Encoded {
     model: RequestModel,
-    old_allowed: Term,
-    new_allowed: Term,
+    old: AspectValues<Term>,
+    new: AspectValues<Term>,
     constraint: Term,
     unsupported: Vec<String>,
 }
 
-fn encode(old: &Setup<'_>, new: &Setup<'_>, constraints: &RequestConstraints) -> Encoded {
+fn encode(
+    old: &ComparedSide<'_>,
+    new: &ComparedSide<'_>,
+    constraints: &RequestConstraints,
+) -> Encoded {
     let mut policies = old.policies();
     policies.extend(new.policies());
     let model = RequestModel::build(&policies);
-    let allowed = |setup: &Setup<'_>, unsupported: &mut Vec<String>| {
-        let interpretation = SymbolicInterpretation::new(&model, setup.principal_has_boundary());
-        let facts = setup.facts.symbolic(&model);
-        let terms = decide(&interpretation, &setup.layers, &facts);
-        unsupported.extend(interpretation.unsupported());
-        terms.allowed
-    };
-    let mut unsupported = model.unsupported.clone();
-    let old_allowed = allowed(old, &mut unsupported);
-    let new_allowed = allowed(new, &mut unsupported);
-    let interpretation = SymbolicInterpretation::new(&model, false);
+    let interpretation = SymbolicInterpretation::new(&model);
+    let old_aspects = old.aspects(&interpretation);
+    let new_aspects = new.aspects(&interpretation);
     let constraint = constraints.symbolic(&interpretation);
+    let mut unsupported = model.unsupported.clone();
     unsupported.extend(interpretation.unsupported());
     unsupported.dedup();
     Encoded {
-        model,
-        old_allowed,
-        new_allowed,
+        old: old_aspects,
+        new: new_aspects,
         constraint,
         unsupported,
+        model,
     }
 }
 
+/// The goal "the two sides differ in `aspects`" for one direction.
+fn direction_goal(
+    interpretation: &SymbolicInterpretation<'_>,
+    encoded: &Encoded,
+    aspects: &[ComparedAspect],
+    direction: Direction,
+) -> Term {
+    let (more, less) = match direction {
+        Direction::NewAllowsOldDenies => (&encoded.new, &encoded.old),
+        Direction::OldAllowsNewDenies => (&encoded.old, &encoded.new),
+    };
+    Term::or(
+        aspects
+            .iter()
+            .map(|compared| widens(interpretation, compared.aspect, more, less)),
+    )
+}
+
 /// The exact satisfiability query behind [`compare`], as SMT-LIB 2: the
-/// request model's axioms, the constraints, and "the two sides decide
-/// differently" (sat means they differ). Deterministic for the same inputs.
+/// request model's axioms, the constraints, and "the two sides differ in
+/// some compared aspect" (sat means they differ). Deterministic for the
+/// same inputs.
 pub fn comparison_smt2(
-    old: &Setup<'_>,
-    new: &Setup<'_>,
+    old: &ComparedSide<'_>,
+    new: &ComparedSide<'_>,
     constraints: &RequestConstraints,
+    mode: PolicyComparisonMode,
 ) -> Result<String, QueryError> {
     constraints.validate()?;
     let encoded = encode(old, new, constraints);
+    let interpretation = SymbolicInterpretation::new(&encoded.model);
+    let aspects: Vec<ComparedAspect> = compared_aspects(old, new, mode)
+        .into_iter()
+        .filter(|compared| compared.changes_access)
+        .collect();
     let mut assertions: Vec<Term> = encoded
         .model
         .axioms
@@ -113,11 +293,22 @@ pub fn comparison_smt2(
         .map(|(_, axiom)| axiom.clone())
         .collect();
     assertions.push(encoded.constraint.clone());
-    let widening = encoded.new_allowed.and2(&encoded.old_allowed.not());
-    let narrowing = encoded.old_allowed.and2(&encoded.new_allowed.not());
-    assertions.push(Term::or([widening, narrowing]));
+    assertions.push(Term::or([
+        direction_goal(
+            &interpretation,
+            &encoded,
+            &aspects,
+            Direction::NewAllowsOldDenies,
+        ),
+        direction_goal(
+            &interpretation,
+            &encoded,
+            &aspects,
+            Direction::OldAllowsNewDenies,
+        ),
+    ]));
     let mut text = String::from(
-        "; iamz comparison query: sat iff OLD and NEW decide some request differently\n",
+        "; iamz comparison query: sat iff OLD and NEW differ in access on some request\n",
     );
     for (axiom, _) in &encoded.model.axioms {
         text.push_str(&format!("; axiom: {axiom:?}\n"));
@@ -128,82 +319,111 @@ pub fn comparison_smt2(
 
 /// Replays `request` on a setup.
 pub fn replay(setup: &Setup<'_>, request: &ConcreteRequest) -> EvaluatedDecision {
-    let view = setup.view(request);
-    evaluate(&setup.layers, &setup.facts.concrete(&view), &view)
+    evaluate(setup, request)
+}
+
+fn notes_of(side: &ComparedSide<'_>, label: &str) -> Vec<String> {
+    match side {
+        ComparedSide::Policy(alone) if alone.beside_full_access => {
+            let full = if alone.kind == PolicyKind::Scp {
+                "FullAWSAccess"
+            } else {
+                "RCPFullAWSAccess"
+            };
+            vec![format!(
+                "{label} has no Allow statement: judged beside {full}, as AWS attaches it at every level"
+            )]
+        }
+        _ => Vec::new(),
+    }
 }
 
 /// Compares NEW with OLD on every request meeting `constraints`.
 ///
-/// Returns a verdict and at most one replayed counterexample per
-/// differing direction. Errors only on internal failures (a counterexample
-/// that does not replay is [`QueryError::ReplayMismatch`]).
+/// Returns a verdict and at most one replayed counterexample per differing
+/// aspect and direction. Errors on bad constraints and on internal failures
+/// (a counterexample that does not replay is [`QueryError::ReplayMismatch`]).
 pub fn compare(
-    old: &Setup<'_>,
-    new: &Setup<'_>,
+    old: &ComparedSide<'_>,
+    new: &ComparedSide<'_>,
     constraints: &RequestConstraints,
     options: &QueryOptions,
+    mode: PolicyComparisonMode,
 ) -> Result<Comparison, QueryError> {
     constraints.validate()?;
     let encoded = encode(old, new, constraints);
-    let approximations = encoded.model.approximations.clone();
+    let mut comparison = Comparison {
+        verdict: Verdict::Equivalent,
+        counterexamples: Vec::new(),
+        approximations: encoded.model.approximations.clone(),
+        solver_checks: 0,
+        scope: scope_of(old, constraints, mode),
+        vacuous: Vec::new(),
+        notes: [notes_of(old, "OLD"), notes_of(new, "NEW")].concat(),
+    };
     if !encoded.unsupported.is_empty() {
-        return Ok(Comparison {
-            verdict: Verdict::Inconclusive {
-                reason: format!("not supported: {}", encoded.unsupported.join("; ")),
-            },
-            counterexamples: Vec::new(),
-            approximations,
-            solver_checks: 0,
-        });
-    }
-    if encoded.old_allowed == encoded.new_allowed || encoded.constraint.is_false() {
-        return Ok(Comparison {
-            verdict: Verdict::Equivalent,
-            counterexamples: Vec::new(),
-            approximations,
-            solver_checks: 0,
-        });
-    }
-    let widening = encoded.new_allowed.and2(&encoded.old_allowed.not());
-    let narrowing = encoded.old_allowed.and2(&encoded.new_allowed.not());
-    let mut engine = None;
-    let mut counterexamples = Vec::new();
-    let mut unknown = Vec::new();
-    for (direction, goal) in [
-        (Direction::NewAllowsOldDenies, &widening),
-        (Direction::OldAllowsNewDenies, &narrowing),
-    ] {
-        let search = if Term::and([goal.clone(), encoded.constraint.clone()]).is_false() {
-            Search::NotFound
-        } else {
-            if engine.is_none() {
-                engine = Some(Engine::new(&encoded.model, &encoded.constraint, options)?);
-            }
-            match engine.as_mut() {
-                Some(engine) => engine.search(&encoded.model, goal)?,
-                None => Search::NotFound,
-            }
+        comparison.verdict = Verdict::Inconclusive {
+            reason: format!("not supported: {}", encoded.unsupported.join("; ")),
         };
-        match search {
-            Search::NotFound => {}
-            Search::Unknown(reason) => unknown.push(reason),
-            Search::Found(request) => {
-                let request = if options.readable {
-                    super::readable::make_readable(old, new, constraints, *request)
-                } else {
-                    *request
-                };
-                counterexamples.push(certify(old, new, constraints, direction, request)?)
+        return Ok(comparison);
+    }
+    let interpretation = SymbolicInterpretation::new(&encoded.model);
+    let aspects = compared_aspects(old, new, mode);
+    let mut engine = Engine::new(&encoded.model, &encoded.constraint, options)?;
+    let mut unknown = Vec::new();
+    let mut witnessed = [false, false];
+    for direction in [Direction::NewAllowsOldDenies, Direction::OldAllowsNewDenies] {
+        let any_difference = direction_goal(&interpretation, &encoded, &aspects, direction);
+        if any_difference.is_false() {
+            continue;
+        }
+        // One check for the whole direction first: most comparisons agree.
+        match engine.search(&encoded.model, &any_difference)? {
+            Search::NotFound => continue,
+            Search::Unknown(reason) => {
+                unknown.push(reason);
+                continue;
+            }
+            Search::Found(_) => {}
+        }
+        let mut earlier: Vec<Term> = Vec::new();
+        for compared in &aspects {
+            let differs = direction_goal(&interpretation, &encoded, &[*compared], direction);
+            let mut goal = vec![differs.clone()];
+            // An aspect's counterexample shows what the earlier ones do not.
+            goal.extend(earlier.iter().map(Term::not));
+            if !compared.changes_access {
+                // Only the kind of deny: neither side allows.
+                goal.push(encoded.old.access.not());
+                goal.push(encoded.new.access.not());
+            }
+            earlier.push(differs);
+            match engine.search(&encoded.model, &Term::and(goal))? {
+                Search::NotFound => {}
+                Search::Unknown(reason) => unknown.push(reason),
+                Search::Found(request) => {
+                    let request = if options.readable {
+                        super::readable::make_readable(old, new, constraints, *request)
+                    } else {
+                        *request
+                    };
+                    let example = certify(old, new, constraints, direction, *compared, request)?;
+                    witnessed[0] |= example.new.decision == Decision::Allow;
+                    witnessed[1] |= example.old.decision == Decision::Allow;
+                    comparison.counterexamples.push(example);
+                }
             }
         }
     }
-    let widened = counterexamples
-        .iter()
-        .any(|example| example.direction == Direction::NewAllowsOldDenies);
-    let narrowed = counterexamples
-        .iter()
-        .any(|example| example.direction == Direction::OldAllowsNewDenies);
-    let verdict = if !unknown.is_empty() {
+    let differs = |direction: Direction| {
+        comparison
+            .counterexamples
+            .iter()
+            .any(|example| example.direction == direction && example.changes_access)
+    };
+    let widened = differs(Direction::NewAllowsOldDenies);
+    let narrowed = differs(Direction::OldAllowsNewDenies);
+    comparison.verdict = if !unknown.is_empty() {
         Verdict::Inconclusive {
             reason: format!("solver: {}", unknown.join("; ")),
         }
@@ -215,101 +435,235 @@ pub fn compare(
             (true, true) => Verdict::Incomparable,
         }
     };
-    Ok(Comparison {
-        verdict,
-        counterexamples,
-        approximations,
-        solver_checks: engine.map_or(0, |engine| engine.checks),
-    })
+    vacuity(
+        &mut comparison,
+        &mut engine,
+        &encoded,
+        witnessed,
+        widened || narrowed,
+    )?;
+    comparison.solver_checks = engine.checks;
+    Ok(comparison)
 }
 
-/// Replays a found request on both sides and checks the claimed direction.
+/// Says when the verdict is vacuous: no request meets the constraints, or
+/// a side allows nothing within them.
+fn vacuity(
+    comparison: &mut Comparison,
+    engine: &mut Engine,
+    encoded: &Encoded,
+    witnessed: [bool; 2],
+    differ: bool,
+) -> Result<(), QueryError> {
+    if matches!(comparison.verdict, Verdict::Inconclusive { .. }) {
+        return Ok(());
+    }
+    let exists = |engine: &mut Engine, goal: &Term| -> Result<Option<bool>, QueryError> {
+        Ok(match engine.search(&encoded.model, goal)? {
+            Search::Found(_) => Some(true),
+            Search::NotFound => Some(false),
+            Search::Unknown(_) => None,
+        })
+    };
+    // A side that allows something was seen allowing in a counterexample;
+    // otherwise ask. When the sides agree, one question answers both.
+    let [new_allows_seen, old_allows_seen] = witnessed;
+    let old_allows = if old_allows_seen {
+        Some(true)
+    } else {
+        exists(engine, &encoded.old.access)?
+    };
+    let new_allows = if new_allows_seen {
+        Some(true)
+    } else if !differ {
+        old_allows
+    } else {
+        exists(engine, &encoded.new.access)?
+    };
+    if old_allows != Some(true)
+        && new_allows != Some(true)
+        && comparison.counterexamples.is_empty()
+        && exists(engine, &Term::truth())? == Some(false)
+    {
+        comparison
+            .vacuous
+            .push("no request meets the constraints".to_string());
+        return Ok(());
+    }
+    for (label, allows) in [("OLD", old_allows), ("NEW", new_allows)] {
+        match allows {
+            Some(false) => comparison
+                .vacuous
+                .push(format!("{label} allows nothing within the scope")),
+            None => comparison.vacuous.push(format!(
+                "whether {label} allows anything within the scope is not known (solver)"
+            )),
+            Some(true) => {}
+        }
+    }
+    Ok(())
+}
+
+fn scope_of(
+    side: &ComparedSide<'_>,
+    constraints: &RequestConstraints,
+    mode: PolicyComparisonMode,
+) -> String {
+    let requests = constraints.describe();
+    match side {
+        ComparedSide::Setup(_) => format!("{requests}; the three-valued decision of each scenario"),
+        ComparedSide::Policy(alone) => {
+            let how = match mode {
+                PolicyComparisonMode::InContext => "in every company of other policies: what each allows, what each explicitly denies",
+                PolicyComparisonMode::Alone => "each alone: only what each allows on its own",
+            };
+            let grants = if matches!(alone.kind, PolicyKind::Resource | PolicyKind::Trust)
+                && mode == PolicyComparisonMode::InContext
+            {
+                ", and how strongly each names the principal"
+            } else {
+                ""
+            };
+            format!(
+                "{requests}; OLD and NEW as {} policies, {how}{grants}",
+                alone.kind
+            )
+        }
+    }
+}
+
+fn revealed_by(
+    side: &ComparedSide<'_>,
+    aspect: Aspect,
+    request: &ConcreteRequest,
+) -> (Option<String>, Option<serde_json::Value>) {
+    let ComparedSide::Policy(alone) = side else {
+        return (None, None);
+    };
+    let companion = || {
+        let mut statement = serde_json::json!({
+            "Effect": "Allow",
+            "Action": request.action,
+            "Resource": request.resource,
+        });
+        if matches!(alone.kind, PolicyKind::Rcp) {
+            statement["Principal"] = serde_json::json!("*");
+        }
+        serde_json::json!({"Version": "2012-10-17", "Statement": [statement]})
+    };
+    match aspect {
+        Aspect::Access => (None, None),
+        Aspect::ExplicitDeny => {
+            let company = match alone.kind {
+                PolicyKind::Identity => "beside another identity policy of the principal that allows this request (the companion below)",
+                PolicyKind::Scp => "beside another SCP at the same level that allows this request (the companion below)",
+                PolicyKind::Rcp => "beside another RCP at the same level that allows this request (the companion below)",
+                _ => "with an identity policy of the principal, in the resource's account, that allows this request (the companion below)",
+            };
+            (
+                Some(format!(
+                    "{company}: the side with the Deny denies it, the other allows it"
+                )),
+                Some(companion()),
+            )
+        }
+        Aspect::Grant => (
+            Some("in the resource's account, with no identity policy that allows this request: only the side that grants by itself allows it (the other names only the principal's account)".to_string()),
+            None,
+        ),
+        Aspect::ExactGrant => (
+            Some("for a principal whose permissions boundary or session policy does not allow this request: only the side that names the principal exactly allows it".to_string()),
+            None,
+        ),
+    }
+}
+
+/// Replays a found request on both sides and checks the claimed difference.
 fn certify(
-    old: &Setup<'_>,
-    new: &Setup<'_>,
+    old: &ComparedSide<'_>,
+    new: &ComparedSide<'_>,
     constraints: &RequestConstraints,
     direction: Direction,
+    compared: ComparedAspect,
     request: ConcreteRequest,
 ) -> Result<Counterexample, QueryError> {
     if !constraints.admits(&request) {
         return Err(QueryError::ConstraintMismatch(Box::new(request)));
     }
-    let old_decision = replay(old, &request);
-    let new_decision = replay(new, &request);
-    let (allowing, denying) = match direction {
-        Direction::NewAllowsOldDenies => (("new", &new_decision), ("old", &old_decision)),
-        Direction::OldAllowsNewDenies => (("old", &old_decision), ("new", &new_decision)),
+    let old_replayed = old.replay(&request);
+    let new_replayed = new.replay(&request);
+    let (more, less, more_side) = match direction {
+        Direction::NewAllowsOldDenies => (&new_replayed, &old_replayed, "new"),
+        Direction::OldAllowsNewDenies => (&old_replayed, &new_replayed, "old"),
     };
-    if allowing.1.decision != Decision::Allow {
+    let holds = widens_concrete(compared.aspect, &more.aspects, &less.aspects);
+    if !holds {
         return Err(QueryError::ReplayMismatch {
-            side: allowing.0.to_string(),
-            claimed: "Allow".into(),
-            replayed: allowing.1.decision,
+            side: more_side.to_string(),
+            claimed: format!(
+                "a difference in {} in direction {direction:?}",
+                compared.aspect.as_str()
+            ),
+            replayed: more.decision.decision,
             request: Box::new(request),
         });
     }
-    if denying.1.decision == Decision::Allow {
-        return Err(QueryError::ReplayMismatch {
-            side: denying.0.to_string(),
-            claimed: "not Allow".into(),
-            replayed: denying.1.decision,
-            request: Box::new(request),
-        });
-    }
+    let (revealed_by, companion) = if old.is_policy() {
+        revealed_by(old, compared.aspect, &request)
+    } else {
+        (None, None)
+    };
     Ok(Counterexample {
         direction,
+        aspect: compared.aspect,
+        changes_access: compared.changes_access,
         request,
-        old: old_decision,
-        new: new_decision,
+        old: old_replayed.decision,
+        new: new_replayed.decision,
+        revealed_by,
+        companion,
     })
 }
 
-/// The setup that judges one policy alone, and the principals it is judged
-/// for.
-///
-/// Identity, boundary, session and SCP policies have no principal element:
-/// the policy is judged as the only policy of an IAM user, role session or
-/// federated user — allowed when some Allow statement applies and no Deny
-/// does. Resource, RCP, endpoint and trust policies name principals: the
-/// same rule, with every kind of principal, a statement's principal
-/// matching at any strength (an account entry counts as an allow).
-pub fn single_policy_setup(
-    policy: &PolicyDocument,
-    kind: PolicyKind,
-) -> (Setup<'_>, Option<Vec<PrincipalKind>>) {
-    let layer = Layer {
-        name: kind.name().to_string(),
-        role: LayerRole::Identity,
-        policies: vec![policy],
-        applicability: Applicability::Always,
-    };
-    let principals = (!kind.names_principals()).then(|| {
+fn widens_concrete(aspect: Aspect, more: &AspectValues<bool>, less: &AspectValues<bool>) -> bool {
+    match aspect {
+        Aspect::ExplicitDeny => less.get(aspect) && !more.get(aspect),
+        _ => more.get(aspect) && !less.get(aspect),
+    }
+}
+
+/// The principals a single policy of `kind` is judged for: identity-side
+/// kinds for IAM users, role sessions and federated users; kinds that name
+/// principals for every kind of principal.
+pub fn principals_judged(kind: PolicyKind) -> Option<Vec<PrincipalKind>> {
+    (!kind.names_principals()).then(|| {
         vec![
             PrincipalKind::IamUser,
             PrincipalKind::RoleSession,
             PrincipalKind::FederatedUser,
         ]
-    });
-    (
-        Setup::new(vec![layer], FactsRule::single_policy()),
-        principals,
-    )
+    })
 }
 
-/// Compares two versions of one policy of kind `kind`, judged alone (see
-/// [`single_policy_setup`]).
+/// Compares two versions of one policy of kind `kind` (see
+/// [`PolicyComparisonMode`]).
 pub fn compare_policies(
     old: &PolicyDocument,
     new: &PolicyDocument,
     kind: PolicyKind,
     constraints: &RequestConstraints,
     options: &QueryOptions,
+    mode: PolicyComparisonMode,
 ) -> Result<Comparison, QueryError> {
-    let (old_setup, principals) = single_policy_setup(old, kind);
-    let (new_setup, _) = single_policy_setup(new, kind);
     let mut constraints = constraints.clone();
     if constraints.principal_kinds.is_none() {
-        constraints.principal_kinds = principals;
+        constraints.principal_kinds = principals_judged(kind);
     }
-    compare(&old_setup, &new_setup, &constraints, options)
+    compare(
+        &ComparedSide::policy(old, kind),
+        &ComparedSide::policy(new, kind),
+        &constraints,
+        options,
+        mode,
+    )
 }

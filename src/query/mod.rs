@@ -8,8 +8,8 @@
 //! - [`find_access_outside_zone`]: does a setup allow some principal outside
 //!   a zone of trust?
 //!
-//! A setup ([`Setup`]) is the layers of the shared semantics plus the rule
-//! ([`FactsRule`]) reading the request facts off a request. Every request
+//! A side is a whole setup (`semantics::Setup`, built by `Scenario::setup`)
+//! or one policy judged alone (`semantics::alone::PolicyAlone`). Every request
 //! the solver finds is decoded, replayed through `eval::evaluate` on each
 //! side, and returned only if the replay agrees; otherwise the query fails
 //! with [`QueryError::ReplayMismatch`].
@@ -19,17 +19,15 @@ pub mod constraints;
 pub mod engine;
 pub mod error;
 pub mod readable;
-pub mod setup;
 pub mod zone;
 
 pub use compare::{
-    compare, compare_policies, comparison_smt2, replay, single_policy_setup, Comparison,
-    Counterexample, Direction, Verdict,
+    compare, compare_policies, comparison_smt2, principals_judged, replay, ComparedSide,
+    Comparison, Counterexample, Direction, PolicyComparisonMode, Replayed, Verdict,
 };
 pub use constraints::RequestConstraints;
 pub use engine::{BackEndChoice, QueryOptions, Search};
 pub use error::QueryError;
-pub use setup::{Fact, FactsRule, Setup};
 pub use zone::{find_access_outside_zone, OutsideAccess, Zone, ZoneVerdict};
 
 #[cfg(test)]

@@ -8,10 +8,8 @@
 //! same verdict on random policy pairs.
 
 use super::*;
-use crate::eval::Decision;
 use crate::policy::{parse_policy, PolicyDocument, PolicyKind};
 use crate::request::{ConcreteRequest, RequestPrincipal};
-use crate::semantics::decide;
 use crate::symbolic::request_model::{kind_code, SymbolicValue};
 use crate::symbolic::{CheckOutcome, RequestModel, SymbolicInterpretation, Term, Z3Session};
 use crate::values::{parse_date, parse_ip_address, Decimal};
@@ -239,16 +237,11 @@ struct FixedRequest {
 /// `None` when the policy uses what the encoding does not cover, or the
 /// request does not fit the model.
 fn fixed_request(policy: &PolicyDocument, request: &ConcreteRequest) -> Option<FixedRequest> {
-    let (setup, _) = single_policy_setup(policy, PolicyKind::Identity);
-    let concrete = replay(&setup, request).decision == Decision::Allow;
-    let model = RequestModel::build(&setup.policies());
-    let interpretation = SymbolicInterpretation::new(&model, false);
-    let allowed = decide(
-        &interpretation,
-        &setup.layers,
-        &setup.facts.symbolic(&model),
-    )
-    .allowed;
+    let side = ComparedSide::policy(policy, PolicyKind::Identity);
+    let concrete = side.replay(request).aspects.access;
+    let model = RequestModel::build(&side.policies());
+    let interpretation = SymbolicInterpretation::new(&model);
+    let allowed = side.aspects(&interpretation).access;
     if !(interpretation.unsupported().is_empty() && model.unsupported.is_empty()) {
         return None;
     }
@@ -319,7 +312,7 @@ proptest! {
     fn back_ends_agree(old in policy(), new in policy()) {
         let verdict = |back_end| {
             let options = QueryOptions { back_end, timeout_milliseconds: 30_000, readable: false };
-            compare_policies(&old, &new, PolicyKind::Identity, &RequestConstraints::default(), &options)
+            compare_policies(&old, &new, PolicyKind::Identity, &RequestConstraints::default(), &options, PolicyComparisonMode::InContext)
                 .map(|comparison| comparison.verdict)
                 .map_err(|error| TestCaseError::fail(error.to_string()))
         };
@@ -337,18 +330,20 @@ proptest! {
                                                  requests in prop::collection::vec(request(), 24)) {
         let options = QueryOptions { timeout_milliseconds: 30_000, ..QueryOptions::default() };
         let comparison = compare_policies(&old, &new, PolicyKind::Identity,
-            &RequestConstraints::default(), &options);
+            &RequestConstraints::default(), &options, PolicyComparisonMode::InContext);
         // A replay mismatch is an error: it fails the property here.
         let comparison = comparison.map_err(|error| TestCaseError::fail(error.to_string()))?;
         if comparison.verdict == Verdict::Equivalent {
-            let (old_setup, _) = single_policy_setup(&old, PolicyKind::Identity);
-            let (new_setup, _) = single_policy_setup(&new, PolicyKind::Identity);
+            let old_side = ComparedSide::policy(&old, PolicyKind::Identity);
+            let new_side = ComparedSide::policy(&new, PolicyKind::Identity);
             for request in &requests {
-                prop_assert_eq!(
-                    replay(&old_setup, request).decision == Decision::Allow,
-                    replay(&new_setup, request).decision == Decision::Allow,
-                    "equivalent but differs on {:#?}", request
-                );
+                // In context: the same access and the same explicit denies.
+                let old_aspects = old_side.replay(request).aspects;
+                let new_aspects = new_side.replay(request).aspects;
+                prop_assert_eq!(old_aspects.access, new_aspects.access,
+                    "equivalent but differs on {:#?}", request);
+                prop_assert_eq!(old_aspects.explicit_deny, new_aspects.explicit_deny,
+                    "equivalent but denies differ on {:#?}", request);
             }
         }
     }
@@ -396,6 +391,7 @@ fn timing_of_typical_queries() {
             PolicyKind::Identity,
             &RequestConstraints::default(),
             &options,
+            PolicyComparisonMode::InContext,
         )
         .unwrap();
         let elapsed = start.elapsed();

@@ -5,28 +5,24 @@
 //! before on both sides. The solver's model is the evidence; this only
 //! chooses a nicer member of the same class of requests.
 
-use super::compare::replay;
+use super::compare::ComparedSide;
 use super::constraints::RequestConstraints;
-use super::setup::Setup;
 use crate::catalog::Catalog;
-use crate::eval::Decision;
 use crate::request::{ConcreteRequest, PrincipalKind, RequestPrincipal};
+use crate::semantics::alone::AspectValues;
 
 /// How many catalog actions are tried before giving up on a nicer name.
 const ACTION_CANDIDATES: usize = 4000;
 
 /// A more readable request decided exactly like `request` on both sides.
 pub fn make_readable(
-    old: &Setup<'_>,
-    new: &Setup<'_>,
+    old: &ComparedSide<'_>,
+    new: &ComparedSide<'_>,
     constraints: &RequestConstraints,
     request: ConcreteRequest,
 ) -> ConcreteRequest {
-    let decisions = |candidate: &ConcreteRequest| -> (Decision, Decision) {
-        (
-            replay(old, candidate).decision,
-            replay(new, candidate).decision,
-        )
+    let decisions = |candidate: &ConcreteRequest| -> (AspectValues<bool>, AspectValues<bool>) {
+        (old.replay(candidate).aspects, new.replay(candidate).aspects)
     };
     let target = decisions(&request);
     let keeps = |candidate: &ConcreteRequest| {
@@ -106,39 +102,54 @@ fn readable_principal(
     };
     let mut readable = RequestPrincipal::parse(&text).ok()?;
     readable.is_service_linked_role = principal.is_service_linked_role;
-    readable.has_permissions_boundary = principal.has_permissions_boundary;
     let mut candidate = request.clone();
-    let replacements = [
-        (
-            "aws:principalarn",
-            principal.principal_arn().map(str::to_string),
-            readable.principal_arn().map(str::to_string),
-        ),
-        (
-            "aws:username",
-            principal
-                .name
-                .clone()
-                .filter(|_| principal.kind == PrincipalKind::IamUser),
-            readable
-                .name
-                .clone()
-                .filter(|_| readable.kind == PrincipalKind::IamUser),
-        ),
+    candidate.principal = readable;
+    rebind_principal_keys(&mut candidate);
+    Some(candidate)
+}
+
+/// The keys whose value the principal decides
+/// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html),
+/// with the value they have for `principal`, or `None` where it has none.
+fn principal_key_value(principal: &RequestPrincipal, key: &str) -> Option<String> {
+    let identity = principal.kind.has_identity_side();
+    match key {
+        "aws:principalarn" => principal.principal_arn().map(str::to_string),
+        "aws:principalaccount" => principal.account.clone().filter(|_| identity),
+        "aws:principaltype" => principal.kind.principal_type().map(str::to_string),
+        "aws:username" => principal
+            .name
+            .clone()
+            .filter(|_| principal.kind == PrincipalKind::IamUser),
+        "aws:principalservicename" => {
+            (principal.kind == PrincipalKind::Service).then(|| principal.text.clone())
+        }
+        _ => None,
+    }
+}
+
+/// After the principal changed: every principal-bound key the request
+/// carries takes the new principal's value, or goes when it has none (no
+/// role session carries `aws:username`).
+pub fn rebind_principal_keys(request: &mut ConcreteRequest) {
+    let bound = [
+        "aws:principalarn",
+        "aws:principalaccount",
+        "aws:principaltype",
+        "aws:username",
+        "aws:principalservicename",
     ];
-    for (key, old_value, new_value) in replacements {
-        if let (Some(entry), Some(old_value), Some(new_value)) =
-            (request.context.get(key), old_value, new_value)
-        {
-            if entry.values == [old_value] {
-                candidate
-                    .context
-                    .set(&entry.key, vec![new_value], entry.multivalued);
+    for key in bound {
+        let Some(entry) = request.context.get(key).cloned() else {
+            continue;
+        };
+        match principal_key_value(&request.principal, key) {
+            Some(value) => request.context.set(&entry.key, vec![value], false),
+            None => {
+                request.context.remove(key);
             }
         }
     }
-    candidate.principal = readable;
-    Some(candidate)
 }
 
 /// The first catalog action of the request's service (in catalog order)

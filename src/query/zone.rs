@@ -6,10 +6,9 @@ use super::compare::replay;
 use super::constraints::RequestConstraints;
 use super::engine::{Engine, QueryOptions, Search};
 use super::error::QueryError;
-use super::setup::Setup;
 use crate::eval::{Decision, EvaluatedDecision};
 use crate::request::ConcreteRequest;
-use crate::semantics::decide;
+use crate::semantics::Setup;
 use crate::symbolic::{RequestModel, SymbolicInterpretation, Term};
 
 /// The principals trusted: these accounts, and when `organization_id` is
@@ -50,9 +49,8 @@ pub fn find_access_outside_zone(
 ) -> Result<ZoneVerdict, QueryError> {
     constraints.validate()?;
     let model = RequestModel::build(&setup.policies());
-    let interpretation = SymbolicInterpretation::new(&model, setup.principal_has_boundary());
-    let facts = setup.facts.symbolic(&model);
-    let allowed = decide(&interpretation, &setup.layers, &facts).allowed;
+    let interpretation = SymbolicInterpretation::new(&model);
+    let allowed = setup.decide(&interpretation).allowed;
     let principal = &model.principal;
     let inside = principal.has_identity_side().and2(&Term::or(
         zone.accounts

@@ -4,6 +4,7 @@ use super::decision::decision_json;
 use crate::eval::EvaluatedDecision;
 use crate::query::{Comparison, Counterexample, Direction, Verdict};
 use crate::request::ConcreteRequest;
+use crate::semantics::alone::Aspect;
 use serde_json::{json, Map, Value};
 
 /// The verdict word of the JSON output.
@@ -37,7 +38,7 @@ pub fn request_json(request: &ConcreteRequest) -> Value {
         context.insert(entry.key.clone(), value);
     }
     json!({
-        "principal": request.principal.text,
+        "principal": request.principal.written(),
         "action": request.action,
         "resource": request.resource,
         "resource_account": request.resource_account,
@@ -46,12 +47,21 @@ pub fn request_json(request: &ConcreteRequest) -> Value {
 }
 
 fn counterexample_json(example: &Counterexample) -> Value {
-    json!({
+    let mut object = json!({
         "direction": direction_word(example.direction),
+        "aspect": example.aspect.as_str(),
+        "changes_access": example.changes_access,
         "request": request_json(&example.request),
         "old": decision_json(None, &example.old, &[]),
         "new": decision_json(None, &example.new, &[]),
-    })
+    });
+    if let Some(revealed_by) = &example.revealed_by {
+        object["revealed_by"] = json!(revealed_by);
+    }
+    if let Some(companion) = &example.companion {
+        object["companion"] = companion.clone();
+    }
+    object
 }
 
 /// The whole comparison as JSON (`"verdict"` is one of `equivalent`,
@@ -59,6 +69,11 @@ fn counterexample_json(example: &Counterexample) -> Value {
 pub fn comparison_json(comparison: &Comparison) -> Value {
     let mut object = json!({
         "verdict": verdict_word(&comparison.verdict),
+        "proved": proved(comparison),
+        "scope": comparison.scope,
+        "vacuous": comparison.vacuous,
+        "differs_in": differing_aspects(comparison),
+        "notes": comparison.notes,
         "counterexamples": comparison.counterexamples.iter().map(counterexample_json).collect::<Vec<_>>(),
         "approximations": comparison.approximations,
         "solver_checks": comparison.solver_checks,
@@ -94,11 +109,41 @@ fn decision_line(decided: &EvaluatedDecision) -> String {
     line
 }
 
+/// Whether the verdict is a proof: decided, exact, not vacuous.
+pub fn proved(comparison: &Comparison) -> bool {
+    !matches!(comparison.verdict, Verdict::Inconclusive { .. })
+        && comparison.vacuous.is_empty()
+        && comparison.approximations.is_empty()
+}
+
+/// The aspects in which the sides differ (access differences only).
+fn differing_aspects(comparison: &Comparison) -> Vec<&'static str> {
+    let mut aspects: Vec<&'static str> = Vec::new();
+    for example in &comparison.counterexamples {
+        let word = if example.changes_access {
+            example.aspect.as_str()
+        } else {
+            "kind-of-deny"
+        };
+        if !aspects.contains(&word) {
+            aspects.push(word);
+        }
+    }
+    aspects
+}
+
 /// The comparison for people.
 pub fn comparison_text(comparison: &Comparison) -> String {
+    let qualifier = if proved(comparison) {
+        "proved"
+    } else if !comparison.vacuous.is_empty() {
+        "vacuous: not a proof"
+    } else {
+        "under the approximations below"
+    };
     let mut text = match &comparison.verdict {
         Verdict::Equivalent => {
-            "equivalent: OLD and NEW decide every request alike (proved)".to_string()
+            format!("equivalent: OLD and NEW allow the same requests ({qualifier})")
         }
         Verdict::MorePermissive => {
             "more-permissive: NEW allows requests that OLD denies, never the reverse".to_string()
@@ -112,17 +157,40 @@ pub fn comparison_text(comparison: &Comparison) -> String {
         Verdict::Inconclusive { reason } => format!("inconclusive: {reason}"),
     };
     text.push('\n');
+    text.push_str(&format!("  scope: {}\n", comparison.scope));
+    for vacuous in &comparison.vacuous {
+        text.push_str(&format!("  vacuous: {vacuous}\n"));
+    }
+    for note in &comparison.notes {
+        text.push_str(&format!("  note: {note}\n"));
+    }
+    let differs = differing_aspects(comparison);
+    if !differs.is_empty() {
+        text.push_str(&format!("  differs in: {}\n", differs.join(", ")));
+    }
     for approximation in &comparison.approximations {
         text.push_str(&format!("  approximation: {approximation}\n"));
     }
     for example in &comparison.counterexamples {
-        let heading = match example.direction {
-            Direction::NewAllowsOldDenies => "NEW allows, OLD denies",
-            Direction::OldAllowsNewDenies => "OLD allows, NEW denies",
+        let heading = match (example.changes_access, example.aspect, example.direction) {
+            (false, _, Direction::NewAllowsOldDenies) => {
+                "only the kind of deny differs: OLD denies explicitly, NEW implicitly"
+            }
+            (false, _, Direction::OldAllowsNewDenies) => {
+                "only the kind of deny differs: NEW denies explicitly, OLD implicitly"
+            }
+            (true, Aspect::ExplicitDeny, Direction::NewAllowsOldDenies) => {
+                "OLD denies explicitly, NEW does not"
+            }
+            (true, Aspect::ExplicitDeny, Direction::OldAllowsNewDenies) => {
+                "NEW denies explicitly, OLD does not"
+            }
+            (true, _, Direction::NewAllowsOldDenies) => "NEW allows, OLD denies",
+            (true, _, Direction::OldAllowsNewDenies) => "OLD allows, NEW denies",
         };
         let request = &example.request;
         text.push_str(&format!("\ncounterexample ({heading}), replayed:\n"));
-        text.push_str(&format!("  principal: {}\n", request.principal.text));
+        text.push_str(&format!("  principal: {}\n", request.principal.written()));
         text.push_str(&format!("  action:    {}\n", request.action));
         text.push_str(&format!("  resource:  {}\n", request.resource));
         if let Some(account) = &request.resource_account {
@@ -137,6 +205,12 @@ pub fn comparison_text(comparison: &Comparison) -> String {
         }
         text.push_str(&format!("  OLD: {}\n", decision_line(&example.old)));
         text.push_str(&format!("  NEW: {}\n", decision_line(&example.new)));
+        if let Some(revealed_by) = &example.revealed_by {
+            text.push_str(&format!("  shows as access {revealed_by}\n"));
+        }
+        if let Some(companion) = &example.companion {
+            text.push_str(&format!("  companion: {companion}\n"));
+        }
     }
     text
 }

@@ -7,8 +7,6 @@
 //! (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html).
 
 use crate::policy::pattern::split_arn;
-use crate::policy::PrincipalEntry;
-use crate::semantics::PrincipalMatchStrength;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -70,9 +68,6 @@ pub struct RequestPrincipal {
     /// The role is a service-linked role (`role/aws-service-role/…`): SCPs
     /// and RCPs do not restrict it.
     pub is_service_linked_role: bool,
-    /// The principal has a permissions boundary (NotPrincipal never
-    /// excludes such a principal).
-    pub has_permissions_boundary: bool,
 }
 
 /// Why a principal could not be understood.
@@ -100,7 +95,6 @@ impl RequestPrincipal {
             session_arn: None,
             name: None,
             is_service_linked_role: false,
-            has_permissions_boundary: false,
         };
         if text == "anonymous" {
             return Ok(plain(PrincipalKind::Anonymous, None));
@@ -167,6 +161,15 @@ impl RequestPrincipal {
         Ok(principal)
     }
 
+    /// The principal in the form a scenario or request file reads back:
+    /// `federated:PROVIDER` for a federated provider, as written otherwise.
+    pub fn written(&self) -> String {
+        match self.kind {
+            PrincipalKind::FederatedProvider => format!("federated:{}", self.text),
+            _ => self.text.clone(),
+        }
+    }
+
     /// The value of `aws:PrincipalArn`: the role ARN for a session, the
     /// principal's ARN otherwise; absent for services, providers, anonymous.
     pub fn principal_arn(&self) -> Option<&str> {
@@ -176,100 +179,6 @@ impl RequestPrincipal {
                 Some(&self.text)
             }
             _ => None,
-        }
-    }
-
-    /// How strongly a policy's principal entry names this principal, or
-    /// `None` when it does not name it.
-    pub fn match_strength(&self, entry: &PrincipalEntry) -> Option<PrincipalMatchStrength> {
-        use PrincipalMatchStrength as S;
-        let kind = self.kind;
-        match entry {
-            // Not limited by a boundary or session policy in one account:
-            // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html
-            PrincipalEntry::Everyone => Some(S::Exact),
-            PrincipalEntry::Account(account) => {
-                if !kind.has_identity_side() || self.account.as_deref() != Some(account.as_str()) {
-                    None
-                } else if kind == PrincipalKind::AccountRoot {
-                    Some(S::Exact)
-                } else {
-                    Some(S::Delegation)
-                }
-            }
-            PrincipalEntry::IamUser { arn, .. } => {
-                (kind == PrincipalKind::IamUser && self.text == *arn).then_some(S::Exact)
-            }
-            PrincipalEntry::Role { arn, .. } => (kind == PrincipalKind::RoleSession
-                && self.role_arn.as_deref() == Some(arn.as_str()))
-            .then_some(S::Grant),
-            PrincipalEntry::RoleSession { arn, .. } => (kind == PrincipalKind::RoleSession
-                && self.session_arn.as_deref() == Some(arn.as_str()))
-            .then_some(S::Exact),
-            PrincipalEntry::FederatedUser { arn, .. } => {
-                (kind == PrincipalKind::FederatedUser && self.text == *arn).then_some(S::Exact)
-            }
-            PrincipalEntry::OtherAws(text) => {
-                (self.principal_arn() == Some(text.as_str())).then_some(S::Grant)
-            }
-            PrincipalEntry::Service(service) => (kind == PrincipalKind::Service
-                && self.text.eq_ignore_ascii_case(service))
-            .then_some(S::Grant),
-            PrincipalEntry::Federated(provider) => (kind == PrincipalKind::FederatedProvider
-                && self.text == *provider)
-                .then_some(S::Grant),
-            PrincipalEntry::CanonicalUser(_) => None,
-        }
-    }
-}
-
-impl RequestPrincipal {
-    /// NotPrincipal exclusion: every ARN of the principal's chain is listed
-    /// and the principal has no permissions boundary.
-    pub fn excluded_by(&self, entries: &[PrincipalEntry]) -> bool {
-        if entries.contains(&PrincipalEntry::Everyone) {
-            return true;
-        }
-        if self.has_permissions_boundary {
-            return false;
-        }
-        let account_listed = || {
-            self.account
-                .as_ref()
-                .is_some_and(|account| entries.contains(&PrincipalEntry::Account(account.clone())))
-        };
-        let listed = |wanted: &dyn Fn(&PrincipalEntry) -> bool| entries.iter().any(wanted);
-        match self.kind {
-            PrincipalKind::AccountRoot => account_listed(),
-            PrincipalKind::IamUser => {
-                account_listed()
-                    && listed(
-                        &|entry| matches!(entry, PrincipalEntry::IamUser { arn, .. } if *arn == self.text),
-                    )
-            }
-            PrincipalKind::FederatedUser => {
-                account_listed()
-                    && listed(
-                        &|entry| matches!(entry, PrincipalEntry::FederatedUser { arn, .. } if *arn == self.text),
-                    )
-            }
-            PrincipalKind::RoleSession => {
-                let role_listed = listed(
-                    &|entry| matches!(entry, PrincipalEntry::Role { arn, .. } if Some(arn.as_str()) == self.role_arn.as_deref()),
-                );
-                let session_listed = match &self.session_arn {
-                    Some(session) => listed(
-                        &|entry| matches!(entry, PrincipalEntry::RoleSession { arn, .. } if arn == session),
-                    ),
-                    None => true,
-                };
-                account_listed() && role_listed && session_listed
-            }
-            PrincipalKind::Service
-            | PrincipalKind::FederatedProvider
-            | PrincipalKind::Anonymous => entries
-                .iter()
-                .any(|entry| self.match_strength(entry).is_some()),
         }
     }
 }
@@ -304,27 +213,5 @@ mod tests {
         );
         assert!(RequestPrincipal::parse("arn:aws:iam::12:user/x").is_err());
         assert!(RequestPrincipal::parse("bob").is_err());
-    }
-
-    #[test]
-    fn match_strength_follows_how_the_principal_is_named() {
-        let session =
-            RequestPrincipal::parse("arn:aws:sts::111111111111:assumed-role/Dev/alice").unwrap();
-        let role = PrincipalEntry::Role {
-            account: "111111111111".into(),
-            arn: "arn:aws:iam::111111111111:role/Dev".into(),
-        };
-        assert_eq!(
-            session.match_strength(&role),
-            Some(PrincipalMatchStrength::Grant)
-        );
-        assert_eq!(
-            session.match_strength(&PrincipalEntry::Account("111111111111".into())),
-            Some(PrincipalMatchStrength::Delegation)
-        );
-        assert_eq!(
-            session.match_strength(&PrincipalEntry::Account("222222222222".into())),
-            None
-        );
     }
 }

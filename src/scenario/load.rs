@@ -134,6 +134,28 @@ pub struct Scenario {
 }
 
 impl Scenario {
+    /// A scenario with no policies and no request defaults (requests give
+    /// everything; used to read requests for a single policy judged alone).
+    pub fn empty(file: &str) -> Scenario {
+        Scenario {
+            file: file.to_string(),
+            organization: None,
+            principal: None,
+            role_arn: None,
+            identity_policies: Vec::new(),
+            permissions_boundary: None,
+            session_policy: None,
+            principal_tags: IndexMap::new(),
+            service_linked_role: None,
+            resource_kind: ResourceKind::Generic,
+            resource_policy: None,
+            resource_tags: IndexMap::new(),
+            vpc_endpoint_policy: None,
+            request: RequestSpec::default(),
+            warnings: Vec::new(),
+        }
+    }
+
     pub fn load(path: &Path) -> Result<Scenario, InputError> {
         let source = JsonSource::load(path)?;
         Scenario::from_source(&source)

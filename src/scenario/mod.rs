@@ -6,9 +6,11 @@ pub mod derived_keys;
 pub mod load;
 pub mod policy_reference;
 pub mod resolve;
+pub mod setup;
 
 pub use load::{RequestSpec, Scenario};
 pub use resolve::{ResolvedRequest, ScenarioError};
+pub use setup::{services_supporting_rcps, SetupScope};
 
 /// What kind of resource the request targets, where it changes the rules.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -52,18 +54,3 @@ impl ResourceKind {
         self != ResourceKind::Generic
     }
 }
-
-/// Services whose resources RCPs restrict
-/// (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html,
-/// "List of AWS services that support RCPs").
-pub const SERVICES_SUPPORTING_RCPS: &[&str] = &[
-    "s3",
-    "sts",
-    "kms",
-    "sqs",
-    "secretsmanager",
-    "ecr",
-    "aoss",
-    "cognito-identity",
-    "dynamodb",
-];

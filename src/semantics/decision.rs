@@ -15,9 +15,12 @@
 //! IAM user or session ARN itself is not limited by the implicit deny of a
 //! boundary or session policy; naming the role or the account, it is.
 
-use super::statement::policy_has_applicable;
+use super::facts::RequestFacts;
+use super::statement::{policy_has_applicable, statement_applies};
 use super::{Interpretation, PrincipalMatchStrength};
 use crate::policy::{Effect, PolicyDocument};
+use crate::request::PrincipalKind;
+use std::sync::Arc;
 
 /// The part a layer plays in the decision.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -39,41 +42,30 @@ pub enum LayerRole {
     ResourcePolicy,
 }
 
-/// Facts about the request that decide which combination rule holds.
-#[derive(Debug, Clone)]
-pub struct RequestFacts<B> {
-    /// The principal and the resource belong to the same account.
-    pub same_account: B,
-    /// The principal is an IAM identity with policies of its own (not
-    /// anonymous, not a service principal, not a federated web identity
-    /// before it assumes a role).
-    pub has_identity_side: B,
-    /// The principal is its account's root user: identity policies do not
-    /// apply to it, it has every permission its SCPs allow.
-    pub is_account_root: B,
-    /// The principal's SCPs restrict it: its account is a member account
-    /// (not the management account) and it is not a service-linked role.
-    pub service_control_policies_apply: B,
-    /// The resource's RCPs restrict the request: the resource's account is a
-    /// member account and the principal is not a service-linked role.
-    pub resource_control_policies_apply: B,
-    /// The resource is a KMS key or an IAM role (trust policy): its policy
-    /// must allow even within one account.
-    pub resource_policy_required: bool,
-}
-
 /// When a layer takes part in a decision.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Applicability {
     Always,
-    /// SCP levels: when `service_control_policies_apply`.
-    WhenServiceControlPoliciesApply,
-    /// RCP levels: when `resource_control_policies_apply`.
-    WhenResourceControlPoliciesApply,
+    /// Only for principals of this kind (the empty session layer of a
+    /// federated user).
+    PrincipalIs(PrincipalKind),
+    /// One SCP level: when SCPs can restrict the principal
+    /// (`service_control_policies_apply`) and the principal's account is one
+    /// of these member accounts (those under the level's node; sorted).
+    ServiceControlPolicies {
+        member_accounts: Arc<[String]>,
+    },
+    /// One RCP level: when RCPs can restrict the request
+    /// (`resource_control_policies_apply`) and the resource's account is one
+    /// of these member accounts (sorted).
+    ResourceControlPolicies {
+        member_accounts: Arc<[String]>,
+    },
 }
 
 /// One layer: its name for explanations, its role, its policies, and when it
-/// applies (an SCP level does not apply to a management-account principal).
+/// applies (an SCP level applies only to principals of the member accounts
+/// under its node).
 #[derive(Debug, Clone)]
 pub struct Layer<'p> {
     /// `identity`, `boundary`, `session`, `scp:ou-prod`, `rcp:root`, `endpoint`, `resource`.
@@ -84,18 +76,51 @@ pub struct Layer<'p> {
 }
 
 impl Layer<'_> {
-    /// Whether the layer applies, given the request facts.
-    pub fn applies<B: Clone>(&self, facts: &RequestFacts<B>, always: B) -> B {
-        match self.applicability {
-            Applicability::Always => always,
-            Applicability::WhenServiceControlPoliciesApply => {
-                facts.service_control_policies_apply.clone()
-            }
-            Applicability::WhenResourceControlPoliciesApply => {
-                facts.resource_control_policies_apply.clone()
-            }
+    /// Whether the layer applies to the interpretation's request.
+    pub fn applies<I: Interpretation>(
+        &self,
+        interpretation: &I,
+        facts: &RequestFacts<I::Bool>,
+    ) -> I::Bool {
+        match &self.applicability {
+            Applicability::Always => interpretation.constant(true),
+            Applicability::PrincipalIs(kind) => interpretation.principal_is(*kind),
+            Applicability::ServiceControlPolicies { member_accounts } => interpretation.and2(
+                facts.service_control_policies_apply.clone(),
+                interpretation.principal_account_in(member_accounts),
+            ),
+            Applicability::ResourceControlPolicies { member_accounts } => interpretation.and2(
+                facts.resource_control_policies_apply.clone(),
+                interpretation.resource_account_in(member_accounts),
+            ),
         }
     }
+
+    /// The weakest principal match that counts as naming the principal in
+    /// this layer. In a VPC endpoint policy an account principal means that
+    /// account's root user only, not every principal of the account
+    /// (https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-access.html):
+    /// matching at Grant strength leaves out account delegation.
+    pub fn weakest_match(&self) -> PrincipalMatchStrength {
+        if self.role == LayerRole::VpcEndpointPolicy {
+            PrincipalMatchStrength::Grant
+        } else {
+            PrincipalMatchStrength::Delegation
+        }
+    }
+}
+
+/// Whether one statement applied, as `decide` computed it.
+#[derive(Debug, Clone)]
+pub struct StatementOutcome<B> {
+    /// Index of the policy in its layer.
+    pub policy: usize,
+    /// Index of the statement in its policy.
+    pub statement: usize,
+    pub effect: Effect,
+    /// The statement applies, its principal matched at the layer's weakest
+    /// strength.
+    pub applies: B,
 }
 
 /// What one layer says about the request.
@@ -111,6 +136,10 @@ pub struct LayerOutcome<B> {
     pub grants: B,
     /// For the resource policy: an Allow naming the principal itself.
     pub grants_exactly: B,
+    /// Each statement's outcome, when `decide_with_statements` was asked
+    /// for them (empty otherwise). `denies` and `allows` are exactly the
+    /// disjunctions of these.
+    pub statements: Vec<StatementOutcome<B>>,
 }
 
 /// The decision as two truth values plus each layer's outcome.
@@ -122,28 +151,51 @@ pub struct DecisionTerms<B> {
     pub layer_outcomes: Vec<LayerOutcome<B>>,
 }
 
-fn evaluate_layer<I: Interpretation>(
+/// What one layer says about the request on its own (also used to judge a
+/// single policy alone).
+pub fn layer_outcome<I: Interpretation>(
     interpretation: &I,
     layer: &Layer<'_>,
     facts: &RequestFacts<I::Bool>,
+    record_statements: bool,
 ) -> LayerOutcome<I::Bool> {
-    let applies = layer.applies(facts, interpretation.constant(true));
+    let i = interpretation;
+    let applies = layer.applies(i, facts);
+    let boundary = facts.principal_has_boundary;
     let any_policy = |effect: Effect, strength: PrincipalMatchStrength| {
-        interpretation.any_of(&layer.policies, |policy| {
-            policy_has_applicable(interpretation, policy, effect, strength)
+        i.any_of(&layer.policies, |policy| {
+            policy_has_applicable(i, policy, effect, strength, boundary)
         })
     };
-    // In a VPC endpoint policy an account principal means that account's
-    // root user only, not every principal of the account
-    // (https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-access.html):
-    // matching at Grant strength leaves out account delegation.
-    let weakest = if layer.role == LayerRole::VpcEndpointPolicy {
-        PrincipalMatchStrength::Grant
+    let weakest = layer.weakest_match();
+    let mut statements = Vec::new();
+    let (denies, allows) = if record_statements {
+        for (policy_index, policy) in layer.policies.iter().enumerate() {
+            for (statement_index, statement) in policy.statements.iter().enumerate() {
+                statements.push(StatementOutcome {
+                    policy: policy_index,
+                    statement: statement_index,
+                    effect: statement.effect,
+                    applies: statement_applies(i, statement, weakest, boundary),
+                });
+            }
+        }
+        let of_effect = |effect: Effect| {
+            i.any_of(&statements, |outcome| {
+                if outcome.effect == effect {
+                    outcome.applies.clone()
+                } else {
+                    i.constant(false)
+                }
+            })
+        };
+        (of_effect(Effect::Deny), of_effect(Effect::Allow))
     } else {
-        PrincipalMatchStrength::Delegation
+        (
+            any_policy(Effect::Deny, weakest),
+            any_policy(Effect::Allow, weakest),
+        )
     };
-    let denies = any_policy(Effect::Deny, weakest);
-    let allows = any_policy(Effect::Allow, weakest);
     let (grants, grants_exactly) = if layer.role == LayerRole::ResourcePolicy {
         (
             any_policy(Effect::Allow, PrincipalMatchStrength::Grant),
@@ -153,11 +205,12 @@ fn evaluate_layer<I: Interpretation>(
         (allows.clone(), allows.clone())
     };
     LayerOutcome {
-        denies: interpretation.and2(applies.clone(), denies),
+        denies: i.and2(applies.clone(), denies),
         applies,
         allows,
         grants,
         grants_exactly,
+        statements,
     }
 }
 
@@ -167,9 +220,28 @@ pub fn decide<I: Interpretation>(
     layers: &[Layer<'_>],
     facts: &RequestFacts<I::Bool>,
 ) -> DecisionTerms<I::Bool> {
+    decide_layers(interpretation, layers, facts, false)
+}
+
+/// Decides a request and keeps every statement's outcome in its layer's
+/// outcome (what explanations read).
+pub fn decide_with_statements<I: Interpretation>(
+    interpretation: &I,
+    layers: &[Layer<'_>],
+    facts: &RequestFacts<I::Bool>,
+) -> DecisionTerms<I::Bool> {
+    decide_layers(interpretation, layers, facts, true)
+}
+
+fn decide_layers<I: Interpretation>(
+    interpretation: &I,
+    layers: &[Layer<'_>],
+    facts: &RequestFacts<I::Bool>,
+    record_statements: bool,
+) -> DecisionTerms<I::Bool> {
     let outcomes: Vec<LayerOutcome<I::Bool>> = layers
         .iter()
-        .map(|layer| evaluate_layer(interpretation, layer, facts))
+        .map(|layer| layer_outcome(interpretation, layer, facts, record_statements))
         .collect();
     let indices: Vec<usize> = (0..layers.len()).collect();
     let explicit_deny = interpretation.any_of(&indices, |&index| outcomes[index].denies.clone());

@@ -10,15 +10,41 @@
 //! ForAllValues/ForAnyValue, policies, and the layers of a decision — lives
 //! here and nowhere else.
 
+pub mod alone;
 pub mod condition;
 pub mod decision;
+pub mod facts;
+pub mod principal;
+pub mod setup;
 pub mod statement;
 
-use crate::policy::{ActionPattern, Comparison, ConditionValue, PrincipalEntry, ResourcePattern};
+use crate::policy::{ActionPattern, Comparison, ConditionValue, ResourcePattern};
+use crate::request::PrincipalKind;
 
 pub use decision::{
-    decide, Applicability, DecisionTerms, Layer, LayerOutcome, LayerRole, RequestFacts,
+    decide, decide_with_statements, layer_outcome, Applicability, DecisionTerms, Layer,
+    LayerOutcome, LayerRole, StatementOutcome,
 };
+pub use facts::{request_facts, RequestFacts, SetupFacts};
+pub use setup::Setup;
+
+/// A field of the requesting principal that a policy's principal entry can
+/// name. A field the principal does not have reads as the empty string.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PrincipalField {
+    /// The 12-digit account of an IAM principal.
+    Account,
+    /// The principal as written: the user, session, federated-user or root
+    /// ARN; the service name (lower case); the provider name.
+    Text,
+    /// For a role session: the role's ARN.
+    RoleArn,
+    /// For a session written as an assumed-role ARN: that ARN.
+    SessionArn,
+    /// `aws:PrincipalArn`: the role's ARN for a session, the ARN otherwise
+    /// (only meaningful for IAM principals).
+    PrincipalArn,
+}
 
 /// How strongly a principal entry names the requesting principal. A stronger
 /// match implies every weaker one.
@@ -75,18 +101,20 @@ pub trait Interpretation {
     fn action_matches(&self, pattern: &ActionPattern) -> Self::Bool;
     /// The request's resource ARN matches the pattern (variables substituted).
     fn resource_matches(&self, pattern: &ResourcePattern) -> Self::Bool;
-    /// The entry names the requesting principal at least this strongly.
-    fn principal_matches(
-        &self,
-        entry: &PrincipalEntry,
-        strength: PrincipalMatchStrength,
-    ) -> Self::Bool;
-
-    /// NotPrincipal: the principal is excluded by the list only when every
-    /// ARN of its chain is listed (its account, and its user; or its role and
-    /// its session) and it has no permissions boundary; `*` excludes everyone.
-    /// Source: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notprincipal.html
-    fn principal_excluded(&self, entries: &[PrincipalEntry]) -> Self::Bool;
+    /// The requesting principal is of this kind.
+    fn principal_is(&self, kind: PrincipalKind) -> Self::Bool;
+    /// A field of the requesting principal equals `text` exactly.
+    fn principal_field_is(&self, field: PrincipalField, text: &str) -> Self::Bool;
+    /// The principal is a service-linked role (`role/aws-service-role/…`).
+    fn principal_is_service_linked_role(&self) -> Self::Bool;
+    /// The principal has an account and it is the resource's account.
+    fn principal_in_resource_account(&self) -> Self::Bool;
+    /// The principal's account is one of these (sorted) accounts.
+    fn principal_account_in(&self, accounts: &[String]) -> Self::Bool;
+    /// The resource's account is one of these (sorted) accounts.
+    fn resource_account_in(&self, accounts: &[String]) -> Self::Bool;
+    /// The action's service prefix (lower case) is one of these (sorted).
+    fn action_service_in(&self, services: &[String]) -> Self::Bool;
 
     /// The key is present in the request context (key in lower case).
     fn key_present(&self, key: &str) -> Self::Bool;

@@ -4,6 +4,7 @@
 //! policy reference (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements.html).
 
 use super::condition::condition_holds;
+use super::principal::{entry_matches, excluded};
 use super::{Interpretation, PrincipalMatchStrength};
 use crate::policy::{Effect, PolicyDocument, PrincipalClause, Statement};
 
@@ -52,6 +53,7 @@ pub fn principal_clause_matches<I: Interpretation>(
     interpretation: &I,
     clause: Option<&PrincipalClause>,
     strength: PrincipalMatchStrength,
+    principal_has_boundary: bool,
 ) -> I::Bool {
     match clause {
         None => interpretation.constant(true),
@@ -59,10 +61,14 @@ pub fn principal_clause_matches<I: Interpretation>(
             if strength == PrincipalMatchStrength::Exact {
                 return interpretation.constant(false);
             }
-            interpretation.not(interpretation.principal_excluded(&clause.entries))
+            interpretation.not(excluded(
+                interpretation,
+                &clause.entries,
+                principal_has_boundary,
+            ))
         }
         Some(clause) => interpretation.any_of(&clause.entries, |entry| {
-            interpretation.principal_matches(entry, strength)
+            entry_matches(interpretation, entry, strength)
         }),
     }
 }
@@ -80,12 +86,20 @@ pub fn statement_applies<I: Interpretation>(
     interpretation: &I,
     statement: &Statement,
     strength: PrincipalMatchStrength,
+    principal_has_boundary: bool,
 ) -> I::Bool {
     // Cheapest tests first: the concrete interpretation stops at the first false.
     let parts: [&dyn Fn() -> I::Bool; 4] = [
         &|| action_clause_matches(interpretation, statement),
         &|| resource_clause_matches(interpretation, statement),
-        &|| principal_clause_matches(interpretation, statement.principals.as_ref(), strength),
+        &|| {
+            principal_clause_matches(
+                interpretation,
+                statement.principals.as_ref(),
+                strength,
+                principal_has_boundary,
+            )
+        },
         &|| conditions_hold(interpretation, statement),
     ];
     interpretation.all_of(&parts, |part| part())
@@ -97,10 +111,11 @@ pub fn policy_has_applicable<I: Interpretation>(
     policy: &PolicyDocument,
     effect: Effect,
     strength: PrincipalMatchStrength,
+    principal_has_boundary: bool,
 ) -> I::Bool {
     interpretation.any_of(&policy.statements, |statement| {
         if statement.effect == effect {
-            statement_applies(interpretation, statement, strength)
+            statement_applies(interpretation, statement, strength, principal_has_boundary)
         } else {
             interpretation.constant(false)
         }

@@ -20,11 +20,9 @@ use super::request_model::{RequestModel, SymbolicValue};
 use super::term::{TemplateAtom, TemplatePiece, TemplateRule, Term};
 use crate::policy::pattern::{GlobToken, WildcardRule};
 use crate::policy::template::{ResolvedPiece, Template, TemplatePart};
-use crate::policy::{
-    ActionPattern, Comparison, ConditionValue, Ordering, PrincipalEntry, ResourcePattern,
-};
+use crate::policy::{ActionPattern, Comparison, ConditionValue, Ordering, ResourcePattern};
 use crate::request::PrincipalKind;
-use crate::semantics::{Interpretation, PrincipalMatchStrength, Quantifier};
+use crate::semantics::{Interpretation, PrincipalField, Quantifier};
 use crate::values::{parse_date, parse_ip_range, Decimal};
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -32,9 +30,6 @@ use std::collections::HashMap;
 /// Builds terms for the atoms over one request model.
 pub struct SymbolicInterpretation<'m> {
     model: &'m RequestModel,
-    /// Whether the principal has a permissions boundary (NotPrincipal never
-    /// excludes such a principal). Fixed per setup.
-    principal_has_boundary: Term,
     unsupported: RefCell<Vec<String>>,
     action_cache: RefCell<HashMap<String, Term>>,
     resource_cache: RefCell<HashMap<String, Term>>,
@@ -50,10 +45,9 @@ enum Piece {
 }
 
 impl<'m> SymbolicInterpretation<'m> {
-    pub fn new(model: &'m RequestModel, principal_has_boundary: bool) -> Self {
+    pub fn new(model: &'m RequestModel) -> Self {
         SymbolicInterpretation {
             model,
-            principal_has_boundary: Term::bool(principal_has_boundary),
             unsupported: RefCell::new(Vec::new()),
             action_cache: RefCell::new(HashMap::new()),
             resource_cache: RefCell::new(HashMap::new()),
@@ -471,7 +465,19 @@ impl Interpretation for SymbolicInterpretation<'_> {
     }
 
     fn resource_matches(&self, pattern: &ResourcePattern) -> Term {
-        if let Some(term) = self.resource_cache.borrow().get(&pattern.text) {
+        // The same text is a different pattern with and without policy
+        // variables (a Version 2008-10-17 policy reads `${…}` literally),
+        // and both sides of a comparison share this cache.
+        let cache_key = format!(
+            "{}{}",
+            if pattern.template.is_constant() {
+                "literal:"
+            } else {
+                "template:"
+            },
+            pattern.text
+        );
+        if let Some(term) = self.resource_cache.borrow().get(&cache_key) {
             return term.clone();
         }
         let model = self.model;
@@ -506,117 +512,56 @@ impl Interpretation for SymbolicInterpretation<'_> {
         };
         self.resource_cache
             .borrow_mut()
-            .insert(pattern.text.clone(), term.clone());
+            .insert(cache_key, term.clone());
         term
     }
 
-    fn principal_matches(&self, entry: &PrincipalEntry, strength: PrincipalMatchStrength) -> Term {
-        use PrincipalKind as K;
-        use PrincipalMatchStrength as S;
-        let p = &self.model.principal;
-        let text_is = |text: &str| p.text.equals(&Term::string(text));
-        // The strength the entry gives, when it names the principal.
-        let (names, given): (Term, Term) = match entry {
-            PrincipalEntry::Everyone => return Term::truth(),
-            PrincipalEntry::Account(account) => {
-                let names = p.has_identity_side().and2(&self.account_is(account));
-                return match strength {
-                    S::Delegation => names,
-                    S::Grant | S::Exact => names.and2(&p.is(K::AccountRoot)),
-                };
-            }
-            PrincipalEntry::IamUser { arn, .. } => {
-                (p.is(K::IamUser).and2(&text_is(arn)), Term::truth())
-            }
-            PrincipalEntry::Role { arn, .. } => (
-                p.is(K::RoleSession)
-                    .and2(&p.role_arn.equals(&Term::string(arn))),
-                Term::falsity(),
-            ),
-            PrincipalEntry::RoleSession { arn, .. } => (
-                p.is(K::RoleSession)
-                    .and2(&p.session_arn.equals(&Term::string(arn))),
-                Term::truth(),
-            ),
-            PrincipalEntry::FederatedUser { arn, .. } => {
-                (p.is(K::FederatedUser).and2(&text_is(arn)), Term::truth())
-            }
-            PrincipalEntry::OtherAws(text) => (
-                p.has_identity_side()
-                    .and2(&p.principal_arn().equals(&Term::string(text))),
-                Term::falsity(),
-            ),
-            PrincipalEntry::Service(service) => (
-                p.is(K::Service)
-                    .and2(&text_is(&service.to_ascii_lowercase())),
-                Term::falsity(),
-            ),
-            PrincipalEntry::Federated(provider) => (
-                p.is(K::FederatedProvider).and2(&text_is(provider)),
-                Term::falsity(),
-            ),
-            PrincipalEntry::CanonicalUser(_) => return Term::falsity(),
-        };
-        // Entries other than accounts give Grant, or Exact when `given` holds.
-        match strength {
-            S::Delegation | S::Grant => names,
-            S::Exact => names.and2(&given),
-        }
+    fn principal_is(&self, kind: PrincipalKind) -> Term {
+        self.model.principal.is(kind)
     }
 
-    fn principal_excluded(&self, entries: &[PrincipalEntry]) -> Term {
-        use PrincipalKind as K;
-        if entries.contains(&PrincipalEntry::Everyone) {
-            return Term::truth();
-        }
+    fn principal_field_is(&self, field: PrincipalField, text: &str) -> Term {
         let p = &self.model.principal;
-        let any = |test: &dyn Fn(&PrincipalEntry) -> Option<Term>| {
-            Term::or(entries.iter().filter_map(test))
+        let value = match field {
+            PrincipalField::Account => &p.account,
+            PrincipalField::Text => &p.text,
+            PrincipalField::RoleArn => &p.role_arn,
+            PrincipalField::SessionArn => &p.session_arn,
+            PrincipalField::PrincipalArn => return p.principal_arn().equals(&Term::string(text)),
         };
-        let account_listed = any(&|entry| match entry {
-            PrincipalEntry::Account(account) => Some(self.account_is(account)),
-            _ => None,
-        });
-        let user_listed = any(&|entry| match entry {
-            PrincipalEntry::IamUser { arn, .. } => Some(p.text.equals(&Term::string(arn))),
-            _ => None,
-        });
-        let federated_listed = any(&|entry| match entry {
-            PrincipalEntry::FederatedUser { arn, .. } => Some(p.text.equals(&Term::string(arn))),
-            _ => None,
-        });
-        let role_listed = any(&|entry| match entry {
-            PrincipalEntry::Role { arn, .. } => Some(p.role_arn.equals(&Term::string(arn))),
-            _ => None,
-        });
-        let session_listed = Term::or([
-            p.session_arn.equals(&Term::string("")),
-            any(&|entry| match entry {
-                PrincipalEntry::RoleSession { arn, .. } => {
-                    Some(p.session_arn.equals(&Term::string(arn)))
-                }
-                _ => None,
-            }),
-        ]);
-        let others_named = Term::or(
-            entries
+        value.equals(&Term::string(text))
+    }
+
+    fn principal_is_service_linked_role(&self) -> Term {
+        self.model.principal.is_service_linked_role()
+    }
+
+    fn principal_in_resource_account(&self) -> Term {
+        let p = &self.model.principal;
+        Term::and([
+            p.account.equals(&Term::string("")).not(),
+            p.account.equals(&self.model.resource_account),
+        ])
+    }
+
+    fn principal_account_in(&self, accounts: &[String]) -> Term {
+        Term::or(accounts.iter().map(|account| self.account_is(account)))
+    }
+
+    fn resource_account_in(&self, accounts: &[String]) -> Term {
+        Term::or(
+            accounts
                 .iter()
-                .map(|entry| self.principal_matches(entry, PrincipalMatchStrength::Delegation)),
-        );
-        let by_kind = Term::and([
-            p.is(K::AccountRoot).implies(&account_listed),
-            p.is(K::IamUser).implies(&account_listed.and2(&user_listed)),
-            p.is(K::FederatedUser)
-                .implies(&account_listed.and2(&federated_listed)),
-            p.is(K::RoleSession).implies(&Term::and([
-                account_listed.clone(),
-                role_listed,
-                session_listed,
-            ])),
-            p.is_any(&[K::Service, K::FederatedProvider, K::Anonymous])
-                .implies(&others_named),
-        ]);
-        self.principal_has_boundary.not().and2(&by_kind)
+                .map(|account| self.model.resource_account.equals(&Term::string(account))),
+        )
+    }
+
+    fn action_service_in(&self, services: &[String]) -> Term {
+        Term::or(
+            services
+                .iter()
+                .map(|service| self.model.action_service.equals(&Term::string(service))),
+        )
     }
 
     fn key_present(&self, key: &str) -> Term {

@@ -32,11 +32,8 @@ pub fn decide_in(scenario: &Scenario, request: &RequestSpec) -> Result<Evaluated
     let resolved = scenario
         .resolve(request, NOW)
         .map_err(|error| error.to_string())?;
-    let layers = scenario.layers(
-        resolved.request.principal.account.as_deref(),
-        resolved.request.resource_account.as_deref(),
-    );
-    Ok(evaluate(&layers, &resolved.facts, &resolved.request))
+    let setup = scenario.setup(&iamz::scenario::SetupScope::of_request(&resolved.request));
+    Ok(evaluate(&setup, &resolved.request))
 }
 
 /// Decides one request against an inline scenario.
