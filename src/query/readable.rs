@@ -152,28 +152,76 @@ pub fn rebind_principal_keys(request: &mut ConcreteRequest) {
     }
 }
 
-/// The first catalog action of the request's service (in catalog order)
-/// that keeps the decisions, when the request's action is not one already.
+/// A catalog action whose resource types fit the request's resource (the
+/// resource rewritten to the action's example resource where it does not),
+/// that keeps the decisions: the request's own action when it is one, then
+/// the actions of its service that take the resource, then the service's
+/// actions with their example resources, then any catalog action that takes
+/// the resource.
 fn catalog_action(
     request: &ConcreteRequest,
     keeps: &dyn Fn(&ConcreteRequest) -> bool,
 ) -> Option<ConcreteRequest> {
-    let (service, _) = request.action_lowercase.split_once(':')?;
     let catalog = Catalog::get();
-    if let Some(known) = catalog.action(&request.action) {
+    let with_action = |action: &crate::catalog::Action, resource: Option<String>| {
         let mut candidate = request.clone();
-        candidate.action = known.full_name().to_string();
-        return keeps(&candidate).then_some(candidate);
+        candidate.action = action.full_name().to_string();
+        candidate.action_lowercase = candidate.action.to_ascii_lowercase();
+        if let Some(resource) = resource {
+            candidate.resource = resource;
+        }
+        keeps(&candidate).then_some(candidate)
+    };
+    let account = request
+        .resource_account
+        .clone()
+        .or_else(|| request.principal.account.clone())
+        .unwrap_or_else(|| "111122223333".to_string());
+    let example = |action: &crate::catalog::Action| {
+        let resource = action.example_resource(&account, "us-east-1");
+        (resource != request.resource).then_some(resource)
+    };
+    if let Some(known) = catalog.action(&request.action) {
+        if known.fits_resource(&request.resource) {
+            if let Some(candidate) = with_action(known, None) {
+                return Some(candidate);
+            }
+        }
+        if let Some(candidate) = with_action(known, example(known)) {
+            return Some(candidate);
+        }
     }
-    let service = catalog.service(service)?;
-    service
-        .actions()
+    let service_prefix = request
+        .action_lowercase
+        .split_once(':')
+        .map(|(service, _)| service.to_string());
+    let fitting = catalog.actions_fitting(&request.resource);
+    let same_service = |action: &crate::catalog::Action| {
+        Some(action.service_prefix().to_ascii_lowercase()) == service_prefix
+    };
+    if let Some(candidate) = fitting
+        .iter()
+        .filter(|action| same_service(action))
+        .take(ACTION_CANDIDATES)
+        .find_map(|action| with_action(action, None))
+    {
+        return Some(candidate);
+    }
+    if let Some(service) = service_prefix
+        .as_deref()
+        .and_then(|prefix| catalog.service(prefix))
+    {
+        if let Some(candidate) = service
+            .actions()
+            .iter()
+            .take(ACTION_CANDIDATES)
+            .find_map(|action| with_action(action, example(action)))
+        {
+            return Some(candidate);
+        }
+    }
+    fitting
         .iter()
         .take(ACTION_CANDIDATES)
-        .find_map(|action| {
-            let mut candidate = request.clone();
-            candidate.action = action.full_name().to_string();
-            candidate.action_lowercase = candidate.action.to_ascii_lowercase();
-            keeps(&candidate).then_some(candidate)
-        })
+        .find_map(|action| with_action(action, None))
 }
