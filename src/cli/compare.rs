@@ -4,14 +4,15 @@
 
 use super::{bad_input, exit, OutputFormat};
 use crate::policy::json::JsonValue;
-use crate::policy::{parse_policy, PolicyDocument, PolicyKind};
+use crate::policy::{PolicyDocument, PolicyKind};
 use crate::query::{
     compare, comparison_smt2, principals_judged, ComparedSide, Comparison, PolicyComparisonMode,
     QueryError, QueryOptions, RequestConstraints, Verdict,
 };
 use crate::report::comparison::{comparison_json, comparison_text};
+use crate::scenario::policy_reference::load_policy_file;
 use crate::scenario::Scenario;
-use crate::source::{read_text, InputError, JsonSource};
+use crate::source::{InputError, JsonSource};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -62,16 +63,11 @@ fn load_side(path: &Path, kind: PolicyKind) -> Result<Side, InputError> {
     let source = JsonSource::load(path)?;
     let is_policy = matches!(&source.root.value, JsonValue::Object(members) if members.iter().any(|(key, _)| key.text == "Statement"));
     if is_policy {
-        let text = read_text(path)?;
-        let parsed = parse_policy(&text, &path.display().to_string(), Some(kind))?;
-        for warning in &parsed.warnings {
+        let mut warnings = Vec::new();
+        let document = load_policy_file(path, kind, &mut warnings)?;
+        for warning in &warnings {
             eprintln!("warning: {warning}");
         }
-        let mut document = parsed.document;
-        document.name = path.file_name().map_or_else(
-            || path.display().to_string(),
-            |name| name.to_string_lossy().to_string(),
-        );
         Ok(Side::Policy(document))
     } else {
         let scenario = Scenario::from_source(&source)?;

@@ -3,11 +3,13 @@
 use super::{bad_input, exit, OutputFormat};
 use crate::eval::{evaluate, evaluate_alone};
 use crate::org::full_access_policy;
-use crate::policy::{parse_policy, PolicyDocument, PolicyKind};
+use crate::policy::{PolicyDocument, PolicyKind};
 use crate::report::decision::{decision_json, decision_text};
+use crate::scenario::policy_reference::load_policy_file;
 use crate::scenario::{RequestSpec, Scenario, SetupScope};
 use crate::semantics::alone::PolicyAlone;
-use crate::source::{read_text, JsonSource};
+use crate::semantics::Setup;
+use crate::source::{read_text, InputError, JsonSource};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -52,19 +54,83 @@ enum Subject {
     Policy(Box<(PolicyDocument, Scenario)>),
 }
 
-fn load_policy(path: &Path, kind: PolicyKind) -> Result<PolicyDocument, String> {
-    let text = read_text(path).map_err(|error| error.to_string())?;
-    let parsed = parse_policy(&text, &path.display().to_string(), Some(kind))
-        .map_err(|error| error.to_string())?;
-    for warning in &parsed.warnings {
+fn load_policy(path: &Path, kind: PolicyKind) -> Result<PolicyDocument, InputError> {
+    let mut warnings = Vec::new();
+    let document = load_policy_file(path, kind, &mut warnings)?;
+    for warning in &warnings {
         eprintln!("warning: {warning}");
     }
-    let mut document = parsed.document;
-    document.name = path.file_name().map_or_else(
-        || path.display().to_string(),
-        |name| name.to_string_lossy().to_string(),
-    );
     Ok(document)
+}
+
+/// Decides requests against a subject, building each setup once per
+/// scope (principal and resource account) and reusing it across requests.
+struct Decider<'s> {
+    /// Reads requests (the scenario's defaults and derived keys).
+    scenario: &'s Scenario,
+    /// For `--policy`: the policy judged alone.
+    alone: Option<PolicyAlone<'s>>,
+    setups: std::cell::RefCell<std::collections::HashMap<SetupScope, std::rc::Rc<Setup<'s>>>>,
+}
+
+/// Setups kept at most; past it the cache starts over, so memory stays
+/// flat however many accounts a request stream names.
+const CACHED_SETUPS: usize = 1024;
+
+impl<'s> Decider<'s> {
+    fn new(subject: &'s Subject, kind: PolicyKind) -> Self {
+        let (scenario, alone) = match subject {
+            Subject::Scenario(scenario) => (scenario.as_ref(), None),
+            Subject::Policy(policy) => (
+                &policy.1,
+                Some(PolicyAlone::new(&policy.0, kind, full_access_policy(kind))),
+            ),
+        };
+        Decider {
+            scenario,
+            alone,
+            setups: Default::default(),
+        }
+    }
+
+    fn setup(&self, scope: SetupScope) -> std::rc::Rc<Setup<'s>> {
+        let mut setups = self.setups.borrow_mut();
+        if setups.len() >= CACHED_SETUPS {
+            setups.clear();
+        }
+        setups
+            .entry(scope)
+            .or_insert_with_key(|scope| std::rc::Rc::new(self.scenario.setup(scope)))
+            .clone()
+    }
+
+    fn decide(
+        &self,
+        overrides: &RequestSpec,
+        now: i64,
+        format: OutputFormat,
+    ) -> Result<String, String> {
+        let resolved = self
+            .scenario
+            .resolve(overrides, now)
+            .map_err(|error| error.to_string())?;
+        let decided = match &self.alone {
+            Some(alone) => evaluate_alone(alone, &resolved.request).0,
+            // The one setup, for this request's accounts.
+            None => evaluate(
+                &self.setup(SetupScope::of_request(&resolved.request)),
+                &resolved.request,
+            ),
+        };
+        Ok(match format {
+            OutputFormat::Json => {
+                decision_json(resolved.id.as_deref(), &decided, &resolved.warnings).to_string()
+            }
+            OutputFormat::Text => {
+                decision_text(resolved.id.as_deref(), &decided, &resolved.warnings)
+            }
+        })
+    }
 }
 
 pub fn run(arguments: &EvalArguments, out: &mut dyn Write) -> u8 {
@@ -77,7 +143,7 @@ pub fn run(arguments: &EvalArguments, out: &mut dyn Write) -> u8 {
                 ))),
                 path.clone(),
             ),
-            Err(message) => return bad_input(&message),
+            Err(error) => return bad_input(&error),
         },
         (Some(path), None) => match Scenario::load(path) {
             Ok(scenario) => (Subject::Scenario(Box::new(scenario)), path.clone()),
@@ -85,23 +151,13 @@ pub fn run(arguments: &EvalArguments, out: &mut dyn Write) -> u8 {
         },
         (None, None) => return bad_input(&"give a scenario file or --policy FILE"),
     };
-    let scenario = match &subject {
-        Subject::Scenario(scenario) => scenario,
-        Subject::Policy(policy) => &policy.1,
-    };
-    for warning in &scenario.warnings {
+    let decider = Decider::new(&subject, arguments.policy_type);
+    for warning in &decider.scenario.warnings {
         eprintln!("warning: {warning}");
     }
     let now = arguments.now.unwrap_or_else(now_epoch_seconds);
     match &arguments.requests {
-        Some(path) => run_lines(
-            &subject,
-            arguments.policy_type,
-            path,
-            arguments.format,
-            now,
-            out,
-        ),
+        Some(path) => run_lines(&decider, path, arguments.format, now, out),
         None => {
             let overrides = match &arguments.request {
                 Some(path) => match JsonSource::load(path)
@@ -112,13 +168,7 @@ pub fn run(arguments: &EvalArguments, out: &mut dyn Write) -> u8 {
                 },
                 None => RequestSpec::default(),
             };
-            match decide_one(
-                &subject,
-                arguments.policy_type,
-                &overrides,
-                now,
-                arguments.format,
-            ) {
+            match decider.decide(&overrides, now, arguments.format) {
                 Ok(rendered) => {
                     let _ = writeln!(out, "{}", rendered.trim_end());
                     exit::HOLDS
@@ -129,46 +179,10 @@ pub fn run(arguments: &EvalArguments, out: &mut dyn Write) -> u8 {
     }
 }
 
-fn decide_one(
-    subject: &Subject,
-    kind: PolicyKind,
-    overrides: &RequestSpec,
-    now: i64,
-    format: OutputFormat,
-) -> Result<String, String> {
-    let decided_by = |scenario: &Scenario| {
-        scenario
-            .resolve(overrides, now)
-            .map_err(|error| error.to_string())
-    };
-    let (resolved, decided) = match subject {
-        Subject::Scenario(scenario) => {
-            let resolved = decided_by(scenario)?;
-            // The one setup, for this request's accounts.
-            let setup = scenario.setup(&SetupScope::of_request(&resolved.request));
-            let decided = evaluate(&setup, &resolved.request);
-            (resolved, decided)
-        }
-        Subject::Policy(policy) => {
-            let resolved = decided_by(&policy.1)?;
-            let alone = PolicyAlone::new(&policy.0, kind, full_access_policy(kind));
-            let (decided, _) = evaluate_alone(&alone, &resolved.request);
-            (resolved, decided)
-        }
-    };
-    Ok(match format {
-        OutputFormat::Json => {
-            decision_json(resolved.id.as_deref(), &decided, &resolved.warnings).to_string()
-        }
-        OutputFormat::Text => decision_text(resolved.id.as_deref(), &decided, &resolved.warnings),
-    })
-}
-
 /// One decision per input line; a bad line is reported in place (and makes
 /// the exit code 2) without stopping the others.
 fn run_lines(
-    subject: &Subject,
-    kind: PolicyKind,
+    decider: &Decider<'_>,
     path: &Path,
     format: OutputFormat,
     now: i64,
@@ -189,7 +203,7 @@ fn run_lines(
             JsonSource::from_text(line, &line_file, path.parent().unwrap_or(Path::new(".")))
                 .and_then(|source| RequestSpec::from_node(&source, &source.root, ""))
                 .map_err(|error| error.to_string())
-                .and_then(|spec| decide_one(subject, kind, &spec, now, format));
+                .and_then(|spec| decider.decide(&spec, now, format));
         match result {
             Ok(rendered) => {
                 let _ = writeln!(out, "{}", rendered.trim_end());

@@ -10,7 +10,7 @@
 use super::constraints::RequestConstraints;
 use super::engine::{Engine, QueryOptions, Search};
 use super::error::QueryError;
-use crate::eval::{evaluate, evaluate_alone, Decision, EvaluatedDecision};
+use crate::eval::{evaluate, evaluate_alone, ConcreteInterpretation, Decision, EvaluatedDecision};
 use crate::org::full_access_policy;
 use crate::policy::{PolicyDocument, PolicyKind};
 use crate::request::{ConcreteRequest, PrincipalKind};
@@ -205,12 +205,12 @@ fn compared_aspects(
 
 /// `aspect` is more permissive on `more` than on `less` (for explicit
 /// denies: `less` denies and `more` does not).
-fn widens<B: Clone, I: Interpretation<Bool = B>>(
+fn widens<I: Interpretation>(
     interpretation: &I,
     aspect: Aspect,
-    more: &AspectValues<B>,
-    less: &AspectValues<B>,
-) -> B {
+    more: &AspectValues<I::Bool>,
+    less: &AspectValues<I::Bool>,
+) -> I::Bool {
     let i = interpretation;
     match aspect {
         Aspect::ExplicitDeny => i.and2(less.get(aspect), i.not(more.get(aspect))),
@@ -596,7 +596,13 @@ fn certify(
         Direction::NewAllowsOldDenies => (&new_replayed, &old_replayed, "new"),
         Direction::OldAllowsNewDenies => (&old_replayed, &new_replayed, "old"),
     };
-    let holds = widens_concrete(compared.aspect, &more.aspects, &less.aspects);
+    // The same rule as the goal, read on the replayed aspects.
+    let holds = widens(
+        &ConcreteInterpretation::new(&request),
+        compared.aspect,
+        &more.aspects,
+        &less.aspects,
+    );
     if !holds {
         return Err(QueryError::ReplayMismatch {
             side: more_side.to_string(),
@@ -623,13 +629,6 @@ fn certify(
         revealed_by,
         companion,
     })
-}
-
-fn widens_concrete(aspect: Aspect, more: &AspectValues<bool>, less: &AspectValues<bool>) -> bool {
-    match aspect {
-        Aspect::ExplicitDeny => less.get(aspect) && !more.get(aspect),
-        _ => more.get(aspect) && !less.get(aspect),
-    }
 }
 
 /// The principals a single policy of `kind` is judged for: identity-side

@@ -9,7 +9,9 @@ use super::compare::ComparedSide;
 use super::constraints::RequestConstraints;
 use crate::catalog::Catalog;
 use crate::request::{ConcreteRequest, PrincipalKind, RequestPrincipal};
+use crate::scenario::derived_keys::derive_keys;
 use crate::semantics::alone::AspectValues;
+use indexmap::IndexMap;
 
 /// How many catalog actions are tried before giving up on a nicer name.
 const ACTION_CANDIDATES: usize = 4000;
@@ -108,43 +110,33 @@ fn readable_principal(
     Some(candidate)
 }
 
-/// The keys whose value the principal decides
-/// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html),
-/// with the value they have for `principal`, or `None` where it has none.
-fn principal_key_value(principal: &RequestPrincipal, key: &str) -> Option<String> {
-    let identity = principal.kind.has_identity_side();
-    match key {
-        "aws:principalarn" => principal.principal_arn().map(str::to_string),
-        "aws:principalaccount" => principal.account.clone().filter(|_| identity),
-        "aws:principaltype" => principal.kind.principal_type().map(str::to_string),
-        "aws:username" => principal
-            .name
-            .clone()
-            .filter(|_| principal.kind == PrincipalKind::IamUser),
-        "aws:principalservicename" => {
-            (principal.kind == PrincipalKind::Service).then(|| principal.text.clone())
-        }
-        _ => None,
-    }
-}
-
 /// After the principal changed: every principal-bound key the request
-/// carries takes the new principal's value, or goes when it has none (no
-/// role session carries `aws:username`).
+/// carries takes the new principal's value, as `derive_keys` (the one rule
+/// `eval` uses) gives it, or goes when the new principal has none (no role
+/// session carries `aws:username`).
 pub fn rebind_principal_keys(request: &mut ConcreteRequest) {
-    let bound = [
+    const BOUND: [&str; 6] = [
         "aws:principalarn",
         "aws:principalaccount",
         "aws:principaltype",
         "aws:username",
         "aws:principalservicename",
+        "aws:principalisawsservice",
     ];
-    for key in bound {
+    let derived = derive_keys(request, None, &IndexMap::new(), &IndexMap::new(), 0);
+    for key in BOUND {
         let Some(entry) = request.context.get(key).cloned() else {
             continue;
         };
-        match principal_key_value(&request.principal, key) {
-            Some(value) => request.context.set(&entry.key, vec![value], false),
+        match derived
+            .iter()
+            .find(|(name, _, _)| name.eq_ignore_ascii_case(key))
+        {
+            Some((_, values, multivalued)) => {
+                request
+                    .context
+                    .set(&entry.key, values.clone(), *multivalued)
+            }
             None => {
                 request.context.remove(key);
             }

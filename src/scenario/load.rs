@@ -198,21 +198,8 @@ impl Scenario {
             )?),
         };
         let mut scenario = Scenario {
-            file: source.file.clone(),
             organization,
-            principal: None,
-            role_arn: None,
-            identity_policies: Vec::new(),
-            permissions_boundary: None,
-            session_policy: None,
-            principal_tags: IndexMap::new(),
-            service_linked_role: None,
-            resource_kind: ResourceKind::Generic,
-            resource_policy: None,
-            resource_tags: IndexMap::new(),
-            vpc_endpoint_policy: None,
-            request: RequestSpec::default(),
-            warnings: Vec::new(),
+            ..Scenario::empty(&source.file)
         };
         if let Some(principal) = member(members, "principal") {
             scenario.read_principal(source, principal, &mut warnings)?;

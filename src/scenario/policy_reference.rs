@@ -7,6 +7,24 @@ use crate::policy::{parse_policy, Diagnostic, PolicyDocument, PolicyKind};
 use crate::source::{join_path, member, read_text, InputError, JsonSource};
 use std::sync::Arc;
 
+/// Loads a policy file given on the command line, named after its file
+/// name; its warnings are appended.
+pub fn load_policy_file(
+    path: &std::path::Path,
+    kind: PolicyKind,
+    warnings: &mut Vec<Diagnostic>,
+) -> Result<PolicyDocument, InputError> {
+    let text = read_text(path)?;
+    let parsed = parse_policy(&text, &path.display().to_string(), Some(kind))?;
+    warnings.extend(parsed.warnings);
+    let mut document = parsed.document;
+    document.name = path.file_name().map_or_else(
+        || path.display().to_string(),
+        |name| name.to_string_lossy().to_string(),
+    );
+    Ok(document)
+}
+
 /// Loads the policy that `node` refers to; warnings are appended.
 pub fn load_policy_reference(
     source: &JsonSource,

@@ -20,7 +20,7 @@ use std::sync::{Arc, OnceLock};
 
 /// What is known of the requests a setup serves. A known account keeps only
 /// its own SCP (RCP) chain; `None` keeps every level.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct SetupScope {
     pub principal_account: Option<String>,
     pub resource_account: Option<String>,
