@@ -12,6 +12,7 @@
 use crate::policy::json::{JsonNode, JsonValue};
 use crate::policy::{Diagnostic, PolicyDocument, PolicyKind};
 use crate::scenario::policy_reference::load_policy_reference;
+use crate::semantics::derived_keys::OrganizationKeys;
 use crate::source::{join_path, member, InputError, JsonSource};
 use indexmap::IndexMap;
 use petgraph::graph::{DiGraph, NodeIndex};
@@ -61,6 +62,8 @@ pub struct Organization {
     accounts: IndexMap<String, NodeIndex>,
     /// Computed on first use: see [`Organization::levels`].
     levels: std::sync::OnceLock<Vec<OrgLevel>>,
+    /// Computed on first use: see [`Organization::key_facts`].
+    key_facts: std::sync::OnceLock<Arc<OrganizationKeys>>,
 }
 
 /// One node of the tree with the member accounts under it: what an SCP or
@@ -167,6 +170,7 @@ impl Organization {
             root,
             accounts,
             levels: std::sync::OnceLock::new(),
+            key_facts: std::sync::OnceLock::new(),
         })
     }
 
@@ -181,6 +185,23 @@ impl Organization {
     /// The accounts, in file order.
     pub fn accounts(&self) -> impl Iterator<Item = &OrgNode> {
         self.accounts.values().map(|index| &self.tree[*index])
+    }
+
+    /// What the organization puts in a request's context: its id and each
+    /// account's org path (`aws:PrincipalOrgPaths`). Computed once.
+    pub fn key_facts(&self) -> Arc<OrganizationKeys> {
+        self.key_facts
+            .get_or_init(|| {
+                Arc::new(OrganizationKeys {
+                    id: self.id.clone(),
+                    paths: self
+                        .accounts
+                        .keys()
+                        .filter_map(|account| Some((account.clone(), self.org_path(account)?)))
+                        .collect(),
+                })
+            })
+            .clone()
     }
 
     /// The node of a level.

@@ -15,6 +15,7 @@ use crate::org::full_access_policy;
 use crate::policy::{PolicyDocument, PolicyKind};
 use crate::request::{ConcreteRequest, PrincipalKind};
 use crate::semantics::alone::{access_aspects, Aspect, AspectValues, PolicyAlone};
+use crate::semantics::derived_keys::DerivedKeyFacts;
 use crate::semantics::{Interpretation, Setup};
 use crate::symbolic::{RequestModel, SymbolicInterpretation, Term};
 
@@ -80,8 +81,29 @@ impl<'p> ComparedSide<'p> {
         }
     }
 
-    /// The reference evaluator's decision on `request`, with its aspects.
+    /// What this side derives context keys from: the scenario's
+    /// organization, tags and request context; nothing for a single policy.
+    pub fn derived_key_facts(&self) -> &DerivedKeyFacts {
+        static NONE: std::sync::OnceLock<DerivedKeyFacts> = std::sync::OnceLock::new();
+        match self {
+            ComparedSide::Setup(setup) => &setup.facts.derived_keys,
+            ComparedSide::Policy(_) => NONE.get_or_init(DerivedKeyFacts::default),
+        }
+    }
+
+    /// `request` as `iamz eval` completes it for this side: every key AWS
+    /// derives, and that the request does not give, filled in.
+    pub fn complete(&self, request: &ConcreteRequest) -> ConcreteRequest {
+        let mut completed = request.clone();
+        self.derived_key_facts()
+            .complete(&mut completed, REPLAY_EPOCH_SECONDS);
+        completed
+    }
+
+    /// The reference evaluator's decision on `request`, completed as `iamz
+    /// eval` completes it, with its aspects.
     pub fn replay(&self, request: &ConcreteRequest) -> Replayed {
+        let request = &self.complete(request);
         match self {
             ComparedSide::Setup(setup) => {
                 let decision = evaluate(setup, request);
@@ -107,6 +129,11 @@ impl<'p> ComparedSide<'p> {
         matches!(self, ComparedSide::Policy(_))
     }
 }
+
+/// The time a replay completes a request with when it gives none: the
+/// request model gives `aws:CurrentTime` and `aws:EpochTime` whenever a
+/// policy reads them, so their default never decides.
+const REPLAY_EPOCH_SECONDS: i64 = 1_790_000_000;
 
 /// What a comparison of two single policies looks at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -234,7 +261,10 @@ fn encode(
 ) -> Encoded {
     let mut policies = old.policies();
     policies.extend(new.policies());
-    let model = RequestModel::build(&policies);
+    let model = RequestModel::build(
+        &policies,
+        &[old.derived_key_facts(), new.derived_key_facts()],
+    );
     let interpretation = SymbolicInterpretation::new(&model);
     let old_aspects = old.aspects(&interpretation);
     let new_aspects = new.aspects(&interpretation);
@@ -317,9 +347,14 @@ pub fn comparison_smt2(
     Ok(text)
 }
 
-/// Replays `request` on a setup.
+/// Replays `request` on a setup, completed as `iamz eval` completes it.
 pub fn replay(setup: &Setup<'_>, request: &ConcreteRequest) -> EvaluatedDecision {
-    evaluate(setup, request)
+    let mut completed = request.clone();
+    setup
+        .facts
+        .derived_keys
+        .complete(&mut completed, REPLAY_EPOCH_SECONDS);
+    evaluate(setup, &completed)
 }
 
 fn notes_of(side: &ComparedSide<'_>, label: &str) -> Vec<String> {
@@ -402,10 +437,27 @@ pub fn compare(
                 Search::NotFound => {}
                 Search::Unknown(reason) => unknown.push(reason),
                 Search::Found(request) => {
+                    // The request as a caller sends it: AWS (and `iamz
+                    // eval`) derive the rest.
+                    let mut request = *request;
+                    DerivedKeyFacts::strip(
+                        &mut request,
+                        &[old.derived_key_facts(), new.derived_key_facts()],
+                    );
                     let request = if options.readable {
-                        super::readable::make_readable(old, new, constraints, *request)
+                        let request =
+                            super::readable::make_readable(old, new, constraints, request);
+                        let mut policies = old.policies();
+                        policies.extend(new.policies());
+                        if let Some(reason) = super::readable::unrealistic(&request, &policies) {
+                            return Err(QueryError::UnrealisticCounterexample {
+                                reason,
+                                request: Box::new(request),
+                            });
+                        }
+                        request
                     } else {
-                        *request
+                        request
                     };
                     let example = certify(old, new, constraints, direction, *compared, request)?;
                     witnessed[0] |= example.new.decision == Decision::Allow;

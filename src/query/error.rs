@@ -22,6 +22,13 @@ pub enum QueryError {
     /// The decoded request breaks the query's own request constraints.
     #[error("internal error: counterexample breaks the request constraints: {0:?}")]
     ConstraintMismatch(Box<ConcreteRequest>),
+    /// The solver's request could not be rewritten into one AWS could
+    /// receive; it is not printed.
+    #[error("internal error: the counterexample is not a request AWS could receive ({reason}); request: {request:?}")]
+    UnrealisticCounterexample {
+        reason: String,
+        request: Box<ConcreteRequest>,
+    },
     #[error("internal error: {0}")]
     Backend(#[from] BackendError),
     #[error("internal error: {0}")]

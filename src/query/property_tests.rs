@@ -238,8 +238,22 @@ struct FixedRequest {
 /// request does not fit the model.
 fn fixed_request(policy: &PolicyDocument, request: &ConcreteRequest) -> Option<FixedRequest> {
     let side = ComparedSide::policy(policy, PolicyKind::Identity);
+    // The request as AWS sees it: every resource has an account, and the
+    // derived keys are in the context.
+    let mut request = side.complete(request);
+    if request.resource_account.is_none() {
+        request.resource_account = Some(
+            request
+                .principal
+                .account
+                .clone()
+                .unwrap_or_else(|| "444455556666".into()),
+        );
+        request = side.complete(&request);
+    }
+    let request = &request;
     let concrete = side.replay(request).aspects.access;
-    let model = RequestModel::build(&side.policies());
+    let model = RequestModel::build(&side.policies(), &[side.derived_key_facts()]);
     let interpretation = SymbolicInterpretation::new(&model);
     let allowed = side.aspects(&interpretation).access;
     if !(interpretation.unsupported().is_empty() && model.unsupported.is_empty()) {

@@ -8,10 +8,9 @@
 use super::compare::ComparedSide;
 use super::constraints::RequestConstraints;
 use crate::catalog::Catalog;
+use crate::policy::{PolicyDocument, PrincipalEntry};
 use crate::request::{ConcreteRequest, PrincipalKind, RequestPrincipal};
-use crate::scenario::derived_keys::derive_keys;
 use crate::semantics::alone::AspectValues;
-use indexmap::IndexMap;
 
 /// How many catalog actions are tried before giving up on a nicer name.
 const ACTION_CANDIDATES: usize = 4000;
@@ -48,7 +47,7 @@ pub fn make_readable(
 /// 111122223333 when the model chose a filler account.
 fn readable_principals(request: &ConcreteRequest) -> Vec<ConcreteRequest> {
     let Some(account) = request.principal.account.clone() else {
-        return Vec::new();
+        return readable_unsigned_principals(request);
     };
     let mut accounts = Vec::new();
     if account.bytes().all(|byte| byte == account.as_bytes()[0]) {
@@ -63,19 +62,10 @@ fn readable_principals(request: &ConcreteRequest) -> Vec<ConcreteRequest> {
             request.principal.kind,
         ] {
             let mut base = request.clone();
-            if *candidate_account != account {
-                if base.resource_account.as_deref() == Some(account.as_str()) {
-                    base.resource_account = Some(candidate_account.clone());
-                }
-                if let Some(entry) = request.context.get("aws:principalaccount") {
-                    if entry.values == [account.clone()] {
-                        base.context.set(
-                            &entry.key,
-                            vec![candidate_account.clone()],
-                            entry.multivalued,
-                        );
-                    }
-                }
+            if *candidate_account != account
+                && base.resource_account.as_deref() == Some(account.as_str())
+            {
+                base.resource_account = Some(candidate_account.clone());
             }
             if let Some(candidate) = readable_principal(&base, kind, candidate_account) {
                 candidates.push(candidate);
@@ -85,8 +75,101 @@ fn readable_principals(request: &ConcreteRequest) -> Vec<ConcreteRequest> {
     candidates
 }
 
-/// The principal as `kind` in `account`, with `aws` and `example` names,
-/// and the context keys derived from the principal updated with it.
+/// Services and identity providers AWS really has, in the forms policies
+/// name them.
+const SERVICE_PRINCIPALS: [&str; 3] = [
+    "lambda.amazonaws.com",
+    "ec2.amazonaws.com",
+    "cloudtrail.amazonaws.com",
+];
+const IDENTITY_PROVIDERS: [&str; 4] = [
+    "cognito-identity.amazonaws.com",
+    "accounts.google.com",
+    "arn:aws:iam::111122223333:saml-provider/example",
+    "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com",
+];
+
+/// A real service or identity provider in place of the solver's name.
+fn readable_unsigned_principals(request: &ConcreteRequest) -> Vec<ConcreteRequest> {
+    let texts: Vec<String> = match request.principal.kind {
+        PrincipalKind::Service => SERVICE_PRINCIPALS
+            .iter()
+            .map(|name| name.to_string())
+            .collect(),
+        PrincipalKind::FederatedProvider => IDENTITY_PROVIDERS
+            .iter()
+            .map(|name| format!("federated:{name}"))
+            .collect(),
+        _ => Vec::new(),
+    };
+    texts
+        .iter()
+        .filter_map(|text| RequestPrincipal::parse(text).ok())
+        .map(|principal| {
+            let mut candidate = request.clone();
+            candidate.principal = principal;
+            candidate
+        })
+        .collect()
+}
+
+/// Why `request` is not one AWS could receive, if it is not: an action
+/// that is neither a catalog action nor named as it is by one of
+/// `policies`, a service principal or identity provider that is neither
+/// AWS's nor named by a policy. Run on every counterexample after the
+/// readable rewrite: a request that fails it is not printed.
+pub fn unrealistic(request: &ConcreteRequest, policies: &[&PolicyDocument]) -> Option<String> {
+    let statements = || policies.iter().flat_map(|policy| policy.statements.iter());
+    let action_named = statements().any(|statement| {
+        statement
+            .actions
+            .patterns
+            .iter()
+            .any(|pattern| pattern.text.eq_ignore_ascii_case(&request.action))
+    });
+    if Catalog::get().action(&request.action).is_none() && !action_named {
+        return Some(format!(
+            "`{}` is neither an action of the IAM catalog nor named by a policy",
+            request.action
+        ));
+    }
+    let principal = &request.principal;
+    let named = |wanted: &dyn Fn(&PrincipalEntry) -> bool| {
+        statements().any(|statement| {
+            statement
+                .principals
+                .as_ref()
+                .is_some_and(|clause| clause.entries.iter().any(wanted))
+        })
+    };
+    match principal.kind {
+        PrincipalKind::Service => {
+            let text = principal.text.to_ascii_lowercase();
+            let aws_service =
+                text.ends_with(".amazonaws.com") || text.ends_with(".amazonaws.com.cn");
+            let by_policy = named(
+                &|entry| matches!(entry, PrincipalEntry::Service(name) if name.eq_ignore_ascii_case(&text)),
+            );
+            (!aws_service && !by_policy)
+                .then(|| format!("`{}` is not a service principal", principal.text))
+        }
+        PrincipalKind::FederatedProvider => {
+            let text = &principal.text;
+            let known = IDENTITY_PROVIDERS.contains(&text.as_str())
+                || ["graph.facebook.com", "www.amazon.com"].contains(&text.as_str())
+                || (text.starts_with("arn:")
+                    && (text.contains(":saml-provider/") || text.contains(":oidc-provider/")));
+            let by_policy =
+                named(&|entry| matches!(entry, PrincipalEntry::Federated(name) if name == text));
+            (!known && !by_policy).then(|| format!("`{text}` is not an identity provider"))
+        }
+        _ => None,
+    }
+}
+
+/// The principal as `kind` in `account`, with `aws` and `example` names.
+/// The request carries no key derived from the principal (the replay
+/// derives them for the new principal), so nothing else changes.
 fn readable_principal(
     request: &ConcreteRequest,
     kind: PrincipalKind,
@@ -106,42 +189,7 @@ fn readable_principal(
     readable.is_service_linked_role = principal.is_service_linked_role;
     let mut candidate = request.clone();
     candidate.principal = readable;
-    rebind_principal_keys(&mut candidate);
     Some(candidate)
-}
-
-/// After the principal changed: every principal-bound key the request
-/// carries takes the new principal's value, as `derive_keys` (the one rule
-/// `eval` uses) gives it, or goes when the new principal has none (no role
-/// session carries `aws:username`).
-pub fn rebind_principal_keys(request: &mut ConcreteRequest) {
-    const BOUND: [&str; 6] = [
-        "aws:principalarn",
-        "aws:principalaccount",
-        "aws:principaltype",
-        "aws:username",
-        "aws:principalservicename",
-        "aws:principalisawsservice",
-    ];
-    let derived = derive_keys(request, None, &IndexMap::new(), &IndexMap::new(), 0);
-    for key in BOUND {
-        let Some(entry) = request.context.get(key).cloned() else {
-            continue;
-        };
-        match derived
-            .iter()
-            .find(|(name, _, _)| name.eq_ignore_ascii_case(key))
-        {
-            Some((_, values, multivalued)) => {
-                request
-                    .context
-                    .set(&entry.key, values.clone(), *multivalued)
-            }
-            None => {
-                request.context.remove(key);
-            }
-        }
-    }
 }
 
 /// A catalog action whose resource types fit the request's resource (the

@@ -8,6 +8,7 @@ use super::engine::{Engine, QueryOptions, Search};
 use super::error::QueryError;
 use crate::eval::{Decision, EvaluatedDecision};
 use crate::request::ConcreteRequest;
+use crate::semantics::derived_keys::DerivedKeyFacts;
 use crate::semantics::Setup;
 use crate::symbolic::{RequestModel, SymbolicInterpretation, Term};
 
@@ -48,7 +49,8 @@ pub fn find_access_outside_zone(
     options: &QueryOptions,
 ) -> Result<ZoneVerdict, QueryError> {
     constraints.validate()?;
-    let model = RequestModel::build(&setup.policies());
+    let facts = &setup.facts.derived_keys;
+    let model = RequestModel::build(&setup.policies(), &[facts]);
     let interpretation = SymbolicInterpretation::new(&model);
     let allowed = setup.decide(&interpretation).allowed;
     let principal = &model.principal;
@@ -85,7 +87,8 @@ pub fn find_access_outside_zone(
     match engine.search(&model, &goal)? {
         Search::NotFound => Ok(ZoneVerdict::Contained),
         Search::Unknown(reason) => Ok(ZoneVerdict::Inconclusive { reason }),
-        Search::Found(request) => {
+        Search::Found(mut request) => {
+            DerivedKeyFacts::strip(&mut request, &[facts]);
             let decision = replay(setup, &request);
             let outside = !request.principal.kind.has_identity_side()
                 || !request

@@ -2,7 +2,6 @@
 //! file, its requests, and their resolution into the layers and facts of the
 //! shared semantics. The file format is documented in `docs/formats.md`.
 
-pub mod derived_keys;
 pub mod load;
 pub mod policy_reference;
 pub mod resolve;

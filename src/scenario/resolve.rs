@@ -1,7 +1,6 @@
 //! Turning a scenario and a request into a concrete request with its derived
 //! context keys (the layers come from `setup.rs`).
 
-use super::derived_keys::derive_keys;
 use super::setup::arn_account;
 use super::{RequestSpec, Scenario};
 use crate::request::principal::PrincipalSyntaxError;
@@ -76,30 +75,10 @@ impl Scenario {
         for (key, values, multivalued) in &spec.context {
             request.context.set(key, values.clone(), *multivalued);
         }
-        let derived = derive_keys(
-            &request,
-            self.organization.as_ref(),
-            &self.principal_tags,
-            &self.resource_tags,
-            now_epoch_seconds,
+        warnings.extend(
+            self.derived_key_facts()
+                .complete(&mut request, now_epoch_seconds),
         );
-        for (key, values, multivalued) in derived {
-            match request.context.get(&key.to_ascii_lowercase()) {
-                Some(given) => {
-                    // Defaults, not derivations: giving another value is normal.
-                    let default_only = ["aws:CurrentTime", "aws:EpochTime", "aws:SecureTransport"]
-                        .iter()
-                        .any(|default_key| key.eq_ignore_ascii_case(default_key));
-                    if given.values != values && !default_only {
-                        warnings.push(format!(
-                            "context key {key} is given as {:?} but the request implies {:?}; the given value is used",
-                            given.values, values
-                        ));
-                    }
-                }
-                None => request.context.set(&key, values, multivalued),
-            }
-        }
         Ok(ResolvedRequest {
             id: spec.id.clone(),
             request,

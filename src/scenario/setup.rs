@@ -15,6 +15,7 @@ use crate::org::{OrgLevel, Organization};
 use crate::policy::pattern::split_arn;
 use crate::policy::PolicyDocument;
 use crate::request::{ConcreteRequest, PrincipalKind, RequestPrincipal};
+use crate::semantics::derived_keys::DerivedKeyFacts;
 use crate::semantics::{Applicability, Layer, LayerRole, Setup, SetupFacts};
 use std::sync::{Arc, OnceLock};
 
@@ -177,8 +178,20 @@ impl Scenario {
                 } else {
                     Arc::from(Vec::new())
                 },
+                derived_keys: self.derived_key_facts(),
             },
         )
+    }
+
+    /// What the keys AWS derives are read from: the organization, the
+    /// principal's and the resource's tags.
+    pub fn derived_key_facts(&self) -> Arc<DerivedKeyFacts> {
+        Arc::new(DerivedKeyFacts {
+            organization: self.organization.as_ref().map(Organization::key_facts),
+            principal_tags: self.principal_tags.clone(),
+            resource_tags: self.resource_tags.clone(),
+            request_context: self.request.context.clone(),
+        })
     }
 
     /// The scope of the scenario's own request: its principal's account and

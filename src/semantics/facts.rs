@@ -11,6 +11,7 @@
 //! RCPs restrict only the services that support them, never service-linked
 //! roles (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html).
 
+use super::derived_keys::DerivedKeyFacts;
 use super::principal::has_identity_side;
 use super::Interpretation;
 use crate::request::PrincipalKind;
@@ -31,6 +32,10 @@ pub struct SetupFacts {
     /// The services whose resources RCPs restrict (sorted lower-case
     /// prefixes, from the catalog).
     pub services_supporting_rcps: Arc<[String]>,
+    /// What the context keys AWS derives (organization, tags) are read
+    /// from: by `eval` when it completes a request, by the symbolic model
+    /// when it binds the same keys.
+    pub derived_keys: Arc<DerivedKeyFacts>,
 }
 
 /// Facts about the request that decide which combination rule holds.

@@ -13,6 +13,7 @@
 pub mod alone;
 pub mod condition;
 pub mod decision;
+pub mod derived_keys;
 pub mod facts;
 pub mod principal;
 pub mod setup;

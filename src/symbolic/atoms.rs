@@ -1261,7 +1261,7 @@ mod tests {
     }
 
     fn abstraction() -> StringAbstraction {
-        StringAbstraction::new(&RequestModel::build(&[]))
+        StringAbstraction::new(&RequestModel::build(&[], &[]))
     }
 
     fn model(values: &[(&str, Value)]) -> Model {
@@ -1367,7 +1367,7 @@ mod concatenation_tests {
         for pattern in patterns {
             for rule in [WildcardRule::Plain, WildcardRule::ArnSegments] {
                 let glob = Glob::compile(pattern, rule);
-                let mut abstraction = StringAbstraction::new(&RequestModel::build(&[]));
+                let mut abstraction = StringAbstraction::new(&RequestModel::build(&[], &[]));
                 let term = glob_matches(&subject, &items_of_tokens(&glob.tokens)).unwrap();
                 let abstracted = abstraction.abstract_term(&term).unwrap();
                 for first in words {

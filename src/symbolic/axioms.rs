@@ -25,6 +25,7 @@ pub enum AxiomId {
     TypedKeys,
     ArnKeys,
     PrintableValues,
+    DerivedKeys,
 }
 
 /// One axiom: what it says and where AWS says so.
@@ -53,7 +54,7 @@ pub const AXIOMS: &[Axiom] = &[
     },
     Axiom {
         id: AxiomId::AccountIds,
-        statement: "IAM users, role sessions, federated users and account roots belong to a 12-digit account; services, providers and anonymous callers have no account. A resource's account is empty or 12 digits.",
+        statement: "IAM users, role sessions, federated users and account roots belong to a 12-digit account; services, providers and anonymous callers have no account. Every resource belongs to a 12-digit account (the principal's own for actions on `*`).",
         source: IDENTIFIERS,
     },
     Axiom {
@@ -83,12 +84,12 @@ pub const AXIOMS: &[Axiom] = &[
     },
     Axiom {
         id: AxiomId::ServicePrincipalKeys,
-        statement: "aws:PrincipalServiceName is present only for service principals and is the service's name; aws:PrincipalIsAWSService is always present, \"true\" exactly for service principals.",
+        statement: "aws:PrincipalServiceName is present only for service principals and is the service's name; aws:PrincipalIsAWSService is present in every signed request (not for anonymous callers or federated providers), \"true\" exactly for service principals.",
         source: "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalisawsservice",
     },
     Axiom {
         id: AxiomId::AlwaysPresentKeys,
-        statement: "aws:SecureTransport, aws:CurrentTime, aws:EpochTime and aws:PrincipalIsAWSService are present in every request.",
+        statement: "aws:SecureTransport, aws:CurrentTime and aws:EpochTime are present in every request.",
         source: GLOBAL_KEYS,
     },
     Axiom {
@@ -125,6 +126,11 @@ pub const AXIOMS: &[Axiom] = &[
         id: AxiomId::PrintableValues,
         statement: "Request strings are printable ASCII; account ids are digits; action parts and service principals are lower case. (Checked on every model and asserted only when a model breaks them.)",
         source: IDENTIFIERS,
+    },
+    Axiom {
+        id: AxiomId::DerivedKeys,
+        statement: "aws:ResourceAccount is the resource's account; aws:PrincipalOrgID and aws:PrincipalOrgPaths (aws:ResourceOrgID, aws:ResourceOrgPaths) are the organization's id and the account's path when the principal's (resource's) account is in the known organization, and never that id otherwise; aws:PrincipalTag/K (IAM principals but roots), aws:ResourceTag/K (s3:ExistingObjectTag/K on S3 objects) hold the scenario's tags; keys the scenario's request gives hold those values. The same rule as the evaluator's derivation (semantics/derived_keys.rs).",
+        source: GLOBAL_KEYS,
     },
 ];
 

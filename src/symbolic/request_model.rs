@@ -23,7 +23,9 @@ use super::term::{Regex, Sort, Term};
 use crate::policy::template::TemplatePart;
 use crate::policy::{BaseOperator, Comparison, ConditionValue, PolicyDocument};
 use crate::request::PrincipalKind;
-use crate::values::Decimal;
+use crate::semantics::derived_keys::{DerivedKeyFacts, OrganizationKeys};
+use crate::values::ip::address_bits;
+use crate::values::{parse_date, parse_ip_address, Decimal};
 use indexmap::IndexMap;
 use std::collections::BTreeSet;
 use std::rc::Rc;
@@ -346,12 +348,24 @@ fn sanitize(key: &str) -> String {
 
 impl RequestModel {
     /// Builds the model for the policies of a query (both sides of a
-    /// comparison together, so both read the same variables).
-    pub fn build(policies: &[&PolicyDocument]) -> RequestModel {
+    /// comparison together, so both read the same variables). `facts` are
+    /// what each side derives context keys from (see
+    /// `semantics/derived_keys.rs`); a key every side derives alike is bound
+    /// to its derivation, a key the sides derive differently is left free
+    /// but present wherever some side derives it (the counterexample then
+    /// gives its value, which every side reads). No facts: nothing but the
+    /// request itself to derive from.
+    pub fn build(policies: &[&PolicyDocument], facts: &[&DerivedKeyFacts]) -> RequestModel {
+        let none = DerivedKeyFacts::default();
+        let facts: Vec<&DerivedKeyFacts> = if facts.is_empty() {
+            vec![&none]
+        } else {
+            facts.to_vec()
+        };
         let usages = collect_usages(policies);
         let mut model = RequestModel::base();
         for (key, usage) in usages {
-            model.add_key(&key, &usage);
+            model.add_key(&key, &usage, &facts);
         }
         model
     }
@@ -487,10 +501,7 @@ impl RequestModel {
             AxiomId::AccountIds,
             Term::and([
                 account_part.length().equals(&Term::int(12)),
-                Term::or([
-                    model.resource_account.equals(&empty),
-                    model.resource_account.length().equals(&Term::int(12)),
-                ]),
+                model.resource_account.length().equals(&Term::int(12)),
             ]),
         ));
         model.axioms.push((
@@ -596,8 +607,15 @@ impl RequestModel {
         }
     }
 
-    fn add_key(&mut self, key: &str, usage: &KeyUsage) {
-        let binding = binding_of(key);
+    fn add_key(&mut self, key: &str, usage: &KeyUsage, facts: &[&DerivedKeyFacts]) {
+        let given_values = facts
+            .iter()
+            .filter_map(|facts| given(facts, key))
+            .map(<[String]>::len)
+            .max();
+        // A key the scenario's request gives takes that value, whatever
+        // binds it otherwise.
+        let binding = binding_of(key).filter(|_| given_values.is_none());
         if usage.families.len() > 1 {
             self.unsupported.push(format!(
                 "condition key `{}` is compared as more than one type ({:?})",
@@ -623,6 +641,14 @@ impl RequestModel {
         } else {
             1
         };
+        match given_values {
+            Some(count) if count > 1 && !multivalued => self.unsupported.push(format!(
+                "the scenario gives {count} values of `{}`, which the policies use as single-valued",
+                usage.display
+            )),
+            Some(count) => slot_count = slot_count.max(count),
+            None => {}
+        }
         if slot_count > MAX_SLOTS {
             self.approximations.push(format!(
                 "condition key `{}` is limited to {MAX_SLOTS} values (it would need {slot_count})",
@@ -680,8 +706,227 @@ impl RequestModel {
         };
         if let Some(binding) = binding {
             self.bind_key(&mut key_model, binding);
+        } else {
+            self.bind_derived(&mut key_model, facts);
         }
         self.keys.insert(key.to_string(), key_model);
+    }
+
+    /// Ties a key AWS derives from the request (or the scenario's request
+    /// gives) to what each side's facts derive it from: the same rule as
+    /// `DerivedKeyFacts::derive`, over the symbolic request.
+    fn bind_derived(&mut self, key: &mut KeyModel, facts: &[&DerivedKeyFacts]) {
+        let derivation = derivation_of(&key.key_lowercase);
+        let sides: Vec<KeyFact<'_>> = facts
+            .iter()
+            .map(|facts| key_fact(facts, &key.key_lowercase, derivation.as_ref()))
+            .collect();
+        if sides.iter().all(|fact| *fact == KeyFact::Free) {
+            return;
+        }
+        let free = key.slots.clone();
+        if sides.windows(2).all(|pair| pair[0] == pair[1]) {
+            if let Some(derivation) = &derivation {
+                self.bind_to_fact(key, &free, &sides[0], derivation);
+            } else if let KeyFact::Given(values) = &sides[0] {
+                self.bind_to_values(key, &free, values, &Term::truth());
+            }
+            return;
+        }
+        // The sides derive it differently: its value is the request's, and
+        // it is present wherever some side would derive it.
+        let derived_somewhere = Term::or(
+            sides
+                .iter()
+                .map(|fact| self.fact_presence(fact, derivation.as_ref())),
+        );
+        if let Some(slot) = key.slots.first_mut() {
+            slot.active = slot.active.or2(&derived_somewhere);
+        }
+    }
+
+    /// Where `fact` makes the key present.
+    fn fact_presence(&self, fact: &KeyFact<'_>, derivation: Option<&Derivation>) -> Term {
+        match (fact, derivation) {
+            (KeyFact::Given(_), _) => Term::truth(),
+            (KeyFact::Organization(Some(organization)), Some(derivation)) => {
+                let (guard, account) = self.account_of(derivation);
+                guard.and2(&in_accounts(&account, organization.paths.keys()))
+            }
+            (KeyFact::Tag(Some(_)), Some(derivation)) => self.derivation_guard(derivation),
+            (KeyFact::ResourceAccount, _) => self.resource_account.equals(&Term::string("")).not(),
+            _ => Term::falsity(),
+        }
+    }
+
+    /// The account a derivation reads and when it reads it.
+    fn account_of(&self, derivation: &Derivation) -> (Term, Term) {
+        match derivation {
+            Derivation::OrgId { principal: true } | Derivation::OrgPaths { principal: true } => (
+                self.principal.has_identity_side(),
+                self.principal.account.clone(),
+            ),
+            _ => (Term::truth(), self.resource_account.clone()),
+        }
+    }
+
+    /// When the derivation can give the key at all.
+    fn derivation_guard(&self, derivation: &Derivation) -> Term {
+        match derivation {
+            Derivation::ResourceAccount => Term::truth(),
+            Derivation::OrgId { .. } | Derivation::OrgPaths { .. } => self.account_of(derivation).0,
+            Derivation::PrincipalTag(_) => self
+                .principal
+                .has_identity_side()
+                .and2(&self.principal.is(PrincipalKind::AccountRoot).not()),
+            Derivation::ResourceTag(_) => self.resource_is_s3_object().not(),
+            Derivation::ObjectTag(_) => self.resource_is_s3_object(),
+        }
+    }
+
+    /// `arn:P:s3:::bucket/key`, as `derived_keys::is_s3_object`.
+    fn resource_is_s3_object(&self) -> Term {
+        let [_, service, region, account, rest] = &self.resource_components;
+        let empty = Term::string("");
+        Term::and([
+            self.resource_is_arn.clone(),
+            service.equals(&Term::string("s3")),
+            region.equals(&empty),
+            account.equals(&empty),
+            rest.contains(&Term::string("/")),
+        ])
+    }
+
+    fn bind_to_fact(
+        &mut self,
+        key: &mut KeyModel,
+        free: &[Slot],
+        fact: &KeyFact<'_>,
+        derivation: &Derivation,
+    ) {
+        let guard = self.derivation_guard(derivation);
+        match fact {
+            KeyFact::Given(values) => self.bind_to_values(key, free, values, &Term::truth()),
+            KeyFact::Free => {}
+            KeyFact::ResourceAccount => {
+                let account = self.resource_account.clone();
+                let present = account.equals(&Term::string("")).not();
+                self.bind_to_text(key, present, account);
+            }
+            KeyFact::Tag(Some(value)) => {
+                self.bind_to_values(key, free, &[value.to_string()], &guard);
+            }
+            KeyFact::Tag(None) | KeyFact::Organization(None) => {
+                for slot in &mut key.slots {
+                    slot.active = guard.and2(&slot.active);
+                }
+            }
+            KeyFact::Organization(Some(organization)) => {
+                if key.family != ValueFamily::Text {
+                    self.unsupported.push(format!(
+                        "condition key `{}` is compared as {:?} but holds text",
+                        key.display, key.family
+                    ));
+                    return;
+                }
+                let (_, account) = self.account_of(derivation);
+                let in_organization = guard.and2(&in_accounts(&account, organization.paths.keys()));
+                let Some(SymbolicValue::Text {
+                    value: free_value, ..
+                }) = free.first().map(|slot| slot.value.clone())
+                else {
+                    return;
+                };
+                let (value, outside) = match derivation {
+                    Derivation::OrgId { .. } => {
+                        let id = Term::string(&organization.id);
+                        // Outside the organization: any other organization, or none.
+                        (
+                            Term::ite(&in_organization, &id, &free_value),
+                            free_value.equals(&id).not(),
+                        )
+                    }
+                    _ => {
+                        let mut value = free_value.clone();
+                        for (path, accounts) in organization.accounts_by_path().into_iter().rev() {
+                            value = Term::ite(
+                                &in_accounts(&account, accounts.into_iter()),
+                                &Term::string(path),
+                                &value,
+                            );
+                        }
+                        (value, Term::truth())
+                    }
+                };
+                for (index, slot) in key.slots.iter_mut().enumerate() {
+                    let free_active = &free[index].active;
+                    if index == 0 {
+                        slot.active = in_organization.or2(&Term::and([
+                            guard.clone(),
+                            free_active.clone(),
+                            outside.clone(),
+                        ]));
+                        slot.value = SymbolicValue::Text {
+                            value: value.clone(),
+                            components: None,
+                        };
+                    } else {
+                        slot.active =
+                            Term::and([guard.clone(), in_organization.not(), free_active.clone()]);
+                    }
+                }
+            }
+        }
+    }
+
+    /// The key holds exactly `values` where `present`, nothing elsewhere.
+    fn bind_to_values(
+        &mut self,
+        key: &mut KeyModel,
+        free: &[Slot],
+        values: &[String],
+        present: &Term,
+    ) {
+        for (index, slot) in key.slots.iter_mut().enumerate() {
+            match values.get(index) {
+                Some(text) => match constant_value(key.family, key.scale, text) {
+                    Some(value) => {
+                        slot.active = present.clone();
+                        slot.value = value;
+                    }
+                    None => {
+                        self.unsupported.push(format!(
+                            "condition key `{}` is given as `{text}`, which is not a value of its type ({:?})",
+                            key.display, key.family
+                        ));
+                        slot.active = free[index].active.clone();
+                    }
+                },
+                None => slot.active = Term::falsity(),
+            }
+        }
+    }
+
+    /// The key holds the one text `value` where `present`.
+    fn bind_to_text(&mut self, key: &mut KeyModel, present: Term, value: Term) {
+        if key.family != ValueFamily::Text {
+            self.unsupported.push(format!(
+                "condition key `{}` is compared as {:?} but holds text",
+                key.display, key.family
+            ));
+            return;
+        }
+        for (index, slot) in key.slots.iter_mut().enumerate() {
+            if index == 0 {
+                slot.active = present.clone();
+                slot.value = SymbolicValue::Text {
+                    value: value.clone(),
+                    components: None,
+                };
+            } else {
+                slot.active = Term::falsity();
+            }
+        }
     }
 
     fn text_slot(&mut self, name: &str, usage: &KeyUsage) -> SymbolicValue {
@@ -757,8 +1002,10 @@ impl RequestModel {
             }
             KeyBinding::Username => (p.is(K::IamUser), Some(p.name.clone()), None),
             KeyBinding::PrincipalServiceName => (p.is(K::Service), Some(p.text.clone()), None),
+            // Unsigned requests (anonymous, a web identity before it
+            // assumes a role) carry no principal keys at all.
             KeyBinding::PrincipalIsAwsService => (
-                Term::truth(),
+                p.is_any(&[K::Anonymous, K::FederatedProvider]).not(),
                 Some(Term::ite(
                     &p.is(K::Service),
                     &Term::string("true"),
@@ -785,6 +1032,135 @@ impl RequestModel {
             }
         }
     }
+}
+
+/// A key AWS derives from the request and the setup's facts (beside the
+/// principal-bound keys of `axioms.rs`, which need no facts).
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Derivation {
+    ResourceAccount,
+    OrgId { principal: bool },
+    OrgPaths { principal: bool },
+    PrincipalTag(String),
+    ResourceTag(String),
+    ObjectTag(String),
+}
+
+fn derivation_of(key_lowercase: &str) -> Option<Derivation> {
+    Some(match key_lowercase {
+        "aws:resourceaccount" => Derivation::ResourceAccount,
+        "aws:principalorgid" => Derivation::OrgId { principal: true },
+        "aws:principalorgpaths" => Derivation::OrgPaths { principal: true },
+        "aws:resourceorgid" => Derivation::OrgId { principal: false },
+        "aws:resourceorgpaths" => Derivation::OrgPaths { principal: false },
+        _ => {
+            if let Some(tag) = key_lowercase.strip_prefix("aws:principaltag/") {
+                Derivation::PrincipalTag(tag.to_string())
+            } else if let Some(tag) = key_lowercase.strip_prefix("aws:resourcetag/") {
+                Derivation::ResourceTag(tag.to_string())
+            } else if let Some(tag) = key_lowercase.strip_prefix("s3:existingobjecttag/") {
+                Derivation::ObjectTag(tag.to_string())
+            } else {
+                return None;
+            }
+        }
+    })
+}
+
+/// What one side's facts say about a key: sides that say the same bind it
+/// the same way.
+#[derive(Debug, PartialEq, Eq)]
+enum KeyFact<'f> {
+    /// The scenario's request gives these values.
+    Given(&'f [String]),
+    /// Derived from the organization (none known: the key is free).
+    Organization(Option<&'f OrganizationKeys>),
+    /// A tag's value (not known: the key is free).
+    Tag(Option<&'f str>),
+    /// The resource's account, from the request alone.
+    ResourceAccount,
+    /// Nothing derives it.
+    Free,
+}
+
+fn given<'f>(facts: &'f DerivedKeyFacts, key_lowercase: &str) -> Option<&'f [String]> {
+    facts
+        .request_context
+        .iter()
+        .find(|(key, _, _)| key.eq_ignore_ascii_case(key_lowercase))
+        .map(|(_, values, _)| values.as_slice())
+}
+
+fn key_fact<'f>(
+    facts: &'f DerivedKeyFacts,
+    key_lowercase: &str,
+    derivation: Option<&Derivation>,
+) -> KeyFact<'f> {
+    if let Some(values) = given(facts, key_lowercase) {
+        return KeyFact::Given(values);
+    }
+    let tag = |tags: &'f IndexMap<String, String>, wanted: &str| {
+        KeyFact::Tag(
+            tags.iter()
+                .find(|(tag, _)| tag.eq_ignore_ascii_case(wanted))
+                .map(|(_, value)| value.as_str()),
+        )
+    };
+    match derivation {
+        None => KeyFact::Free,
+        Some(Derivation::ResourceAccount) => KeyFact::ResourceAccount,
+        Some(Derivation::OrgId { .. } | Derivation::OrgPaths { .. }) => {
+            KeyFact::Organization(facts.organization.as_deref())
+        }
+        Some(Derivation::PrincipalTag(wanted)) => tag(&facts.principal_tags, wanted),
+        Some(Derivation::ResourceTag(wanted) | Derivation::ObjectTag(wanted)) => {
+            tag(&facts.resource_tags, wanted)
+        }
+    }
+}
+
+/// `account` is one of `accounts`.
+fn in_accounts<'a>(
+    account: &Term,
+    accounts: impl Iterator<Item = &'a (impl AsRef<str> + ?Sized + 'a)>,
+) -> Term {
+    Term::or(accounts.map(|candidate| account.equals(&Term::string(candidate.as_ref()))))
+}
+
+/// A request value as the solver holds it for a key of `family`; `None`
+/// when the text is not such a value (or needs more fraction digits than
+/// the key keeps).
+fn constant_value(family: ValueFamily, scale: u32, text: &str) -> Option<SymbolicValue> {
+    Some(match family {
+        ValueFamily::Text => SymbolicValue::Text {
+            value: Term::string(text),
+            components: None,
+        },
+        ValueFamily::Number => {
+            let (numerator, digits) = Decimal::parse(text)?.as_scaled_integer()?;
+            let factor = 10i128.checked_pow(scale.checked_sub(digits)?)?;
+            SymbolicValue::Number {
+                scaled: Term::int(numerator.checked_mul(factor)?),
+                scale,
+            }
+        }
+        ValueFamily::Date => {
+            let milliseconds = i128::from(parse_date(text)?);
+            if !(0..=LATEST_DATE_MILLISECONDS).contains(&milliseconds) {
+                return None;
+            }
+            SymbolicValue::Date {
+                milliseconds: Term::int(milliseconds),
+            }
+        }
+        ValueFamily::Ip => {
+            let (is_v6, bits) = address_bits(parse_ip_address(text)?);
+            SymbolicValue::Ip {
+                bits: Term::bit_vector(bits, 128),
+                is_v6: Term::bool(is_v6),
+            }
+        }
+    })
 }
 
 /// Scans every condition and policy variable of the policies.

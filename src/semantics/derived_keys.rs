@@ -1,0 +1,334 @@
+//! Context keys AWS derives from the request itself, and the facts they are
+//! derived from. The facts ([`DerivedKeyFacts`]: the organization's accounts
+//! and paths, the principal's and the resource's tags) are data shared by
+//! two readers: [`DerivedKeyFacts::derive`] fills the keys into a concrete
+//! request (`iamz eval`, and the replay of every counterexample), and the
+//! symbolic request model binds the same keys to the same facts
+//! (`symbolic/request_model.rs`), so a printed counterexample, completed by
+//! `eval`, is the request the solver reasoned about. A property test checks
+//! the two readers agree.
+//!
+//! A value given in the request context wins over a derived one (with a
+//! warning when they differ), so a scenario may state what it cannot know.
+//!
+//! Source: "AWS global condition context keys"
+//! (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html):
+//! `aws:PrincipalArn` is the role ARN for a role session; `aws:username`
+//! exists for IAM users only; `aws:PrincipalOrgID`/`aws:PrincipalOrgPaths`
+//! only when the principal's account is in an organization (management
+//! account included); `aws:ResourceOrgID`/`aws:ResourceOrgPaths` likewise
+//! for the resource's account; anonymous callers and federated providers
+//! sign no request, so carry no principal keys at all (not even
+//! `aws:PrincipalIsAWSService`); `aws:SecureTransport` and `aws:CurrentTime`
+//! are always present. S3 objects expose their tags as
+//! `s3:ExistingObjectTag/<key>`, not `aws:ResourceTag`
+//! (https://docs.aws.amazon.com/AmazonS3/latest/userguide/tagging-and-policies.html).
+
+use crate::request::{ConcreteRequest, PrincipalKind};
+use indexmap::IndexMap;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// A derived key: its values and whether it is multivalued.
+pub type DerivedKeys = Vec<(String, Vec<String>, bool)>;
+
+/// What the organization tells about an account: the organization's id and
+/// each account's `aws:PrincipalOrgPaths` value (the path of its parent,
+/// `o-…/r-…/ou-…/`), the management account included.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OrganizationKeys {
+    pub id: String,
+    /// Account → org path, sorted by account.
+    pub paths: BTreeMap<String, String>,
+}
+
+impl OrganizationKeys {
+    /// The accounts sharing each path, paths sorted (the symbolic model
+    /// tests "the account is one of these" once per path).
+    pub fn accounts_by_path(&self) -> BTreeMap<&str, Vec<&str>> {
+        let mut groups: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+        for (account, path) in &self.paths {
+            groups
+                .entry(path.as_str())
+                .or_default()
+                .push(account.as_str());
+        }
+        groups
+    }
+}
+
+/// The facts derived keys are read from.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DerivedKeyFacts {
+    pub organization: Option<Arc<OrganizationKeys>>,
+    /// The principal's tags (`aws:PrincipalTag/<key>`), for IAM principals
+    /// other than an account's root.
+    pub principal_tags: IndexMap<String, String>,
+    /// The resource's tags (`aws:ResourceTag/<key>`, or
+    /// `s3:ExistingObjectTag/<key>` on S3 objects).
+    pub resource_tags: IndexMap<String, String>,
+    /// The context the scenario's request gives: a request that does not
+    /// give one of these keys takes this value (they win over derived
+    /// values, and a request may override them without a warning).
+    pub request_context: DerivedKeys,
+}
+
+/// Keys whose derived value is only a default: a given value is normal and
+/// draws no warning.
+const DEFAULT_KEYS: [&str; 3] = ["aws:currenttime", "aws:epochtime", "aws:securetransport"];
+
+/// The resource is an S3 object (`arn:P:s3:::bucket/key`).
+pub fn is_s3_object(resource: &str) -> bool {
+    resource
+        .strip_prefix("arn:")
+        .and_then(|rest| rest.split_once(":s3:::"))
+        .is_some_and(|(partition, path)| !partition.contains(':') && path.contains('/'))
+}
+
+impl DerivedKeyFacts {
+    /// No organization, no tags: what a single policy's requests know.
+    pub fn none() -> Arc<DerivedKeyFacts> {
+        Arc::new(DerivedKeyFacts::default())
+    }
+
+    /// The keys AWS would put in the context of this request, defaults
+    /// (`aws:SecureTransport` true, the time `now`) included.
+    pub fn derive(&self, request: &ConcreteRequest, now_epoch_seconds: i64) -> DerivedKeys {
+        let mut keys: DerivedKeys = self.derive_from_request(request);
+        let mut single =
+            |key: &str, value: String| keys.push((key.to_string(), vec![value], false));
+        single("aws:SecureTransport", "true".to_string());
+        single("aws:CurrentTime", format_iso8601(now_epoch_seconds));
+        single("aws:EpochTime", now_epoch_seconds.to_string());
+        keys
+    }
+
+    /// The derived keys that follow from the request and the facts alone
+    /// (no defaults).
+    pub fn derive_from_request(&self, request: &ConcreteRequest) -> DerivedKeys {
+        let mut keys: DerivedKeys = Vec::new();
+        let mut single =
+            |key: &str, value: String| keys.push((key.to_string(), vec![value], false));
+        let principal = &request.principal;
+        if let Some(arn) = principal.principal_arn() {
+            single("aws:PrincipalArn", arn.to_string());
+        }
+        let identity_account = principal
+            .account
+            .as_deref()
+            .filter(|_| principal.kind.has_identity_side());
+        if let Some(account) = identity_account {
+            single("aws:PrincipalAccount", account.to_string());
+        }
+        if let Some(principal_type) = principal.kind.principal_type() {
+            single("aws:PrincipalType", principal_type.to_string());
+        }
+        if principal.kind == PrincipalKind::IamUser {
+            if let Some(name) = &principal.name {
+                single("aws:username", name.clone());
+            }
+        }
+        match principal.kind {
+            PrincipalKind::Service => {
+                single("aws:PrincipalIsAWSService", "true".to_string());
+                single("aws:PrincipalServiceName", principal.text.clone());
+            }
+            PrincipalKind::Anonymous | PrincipalKind::FederatedProvider => {}
+            _ => single("aws:PrincipalIsAWSService", "false".to_string()),
+        }
+        if principal.kind.has_identity_side() && principal.kind != PrincipalKind::AccountRoot {
+            for (tag, value) in &self.principal_tags {
+                single(&format!("aws:PrincipalTag/{tag}"), value.clone());
+            }
+        }
+        let tag_key_prefix = if is_s3_object(&request.resource) {
+            "s3:ExistingObjectTag"
+        } else {
+            "aws:ResourceTag"
+        };
+        for (tag, value) in &self.resource_tags {
+            single(&format!("{tag_key_prefix}/{tag}"), value.clone());
+        }
+        if let Some(account) = &request.resource_account {
+            single("aws:ResourceAccount", account.clone());
+        }
+        if let Some(organization) = &self.organization {
+            for (account, prefix) in [
+                (identity_account, "aws:Principal"),
+                (request.resource_account.as_deref(), "aws:Resource"),
+            ] {
+                let Some(path) = account.and_then(|account| organization.paths.get(account)) else {
+                    continue;
+                };
+                keys.push((
+                    format!("{prefix}OrgID"),
+                    vec![organization.id.clone()],
+                    false,
+                ));
+                keys.push((format!("{prefix}OrgPaths"), vec![path.clone()], true));
+            }
+        }
+        for given in &self.request_context {
+            keys.retain(|(key, _, _)| !key.eq_ignore_ascii_case(&given.0));
+            keys.push(given.clone());
+        }
+        keys
+    }
+
+    /// The scenario's request gives this key (lower case).
+    fn gives(&self, key_lowercase: &str) -> bool {
+        self.request_context
+            .iter()
+            .any(|(key, _, _)| key.eq_ignore_ascii_case(key_lowercase))
+    }
+
+    /// Fills every derived key the request's context does not give; returns
+    /// a warning for each given value that contradicts the derived one.
+    pub fn complete(&self, request: &mut ConcreteRequest, now_epoch_seconds: i64) -> Vec<String> {
+        let mut warnings = Vec::new();
+        for (key, values, multivalued) in self.derive(request, now_epoch_seconds) {
+            let key_lowercase = key.to_ascii_lowercase();
+            match request.context.get(&key_lowercase) {
+                Some(given) => {
+                    if given.values != values
+                        && !DEFAULT_KEYS.contains(&key_lowercase.as_str())
+                        && !self.gives(&key_lowercase)
+                    {
+                        warnings.push(format!(
+                            "context key {key} is given as {:?} but the request implies {:?}; the given value is used",
+                            given.values, values
+                        ));
+                    }
+                }
+                None => request.context.set(&key, values, multivalued),
+            }
+        }
+        warnings
+    }
+
+    /// Removes from the context every key that each of `facts` derives with
+    /// exactly the value given, so that completing the request under any of
+    /// them gives it back (defaults are kept: their value is a choice).
+    pub fn strip(request: &mut ConcreteRequest, facts: &[&DerivedKeyFacts]) {
+        let Some((first, rest)) = facts.split_first() else {
+            return;
+        };
+        for (key, values, _) in first.derive_from_request(request) {
+            let key_lowercase = key.to_ascii_lowercase();
+            let same_everywhere = rest.iter().all(|other| {
+                other
+                    .derive_from_request(request)
+                    .iter()
+                    .any(|(other_key, other_values, _)| {
+                        other_key.eq_ignore_ascii_case(&key) && *other_values == values
+                    })
+            });
+            let given_equal = request
+                .context
+                .get(&key_lowercase)
+                .is_some_and(|given| given.values == values);
+            if same_everywhere && given_equal {
+                request.context.remove(&key_lowercase);
+            }
+        }
+    }
+}
+
+/// `YYYY-MM-DDThh:mm:ssZ` of epoch seconds.
+pub fn format_iso8601(epoch_seconds: i64) -> String {
+    let days = epoch_seconds.div_euclid(86_400);
+    let seconds_of_day = epoch_seconds.rem_euclid(86_400);
+    let (year, month, day) = crate::values::date::civil_from_days(days);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        seconds_of_day / 3600,
+        (seconds_of_day / 60) % 60,
+        seconds_of_day % 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::request::RequestPrincipal;
+
+    #[test]
+    fn formats_dates_that_parse_back() {
+        assert_eq!(format_iso8601(0), "1970-01-01T00:00:00Z");
+        assert_eq!(format_iso8601(1_700_000_000), "2023-11-14T22:13:20Z");
+        assert_eq!(
+            crate::values::parse_date(&format_iso8601(951_782_400)),
+            Some(951_782_400_000)
+        );
+    }
+
+    fn facts() -> DerivedKeyFacts {
+        DerivedKeyFacts {
+            organization: Some(Arc::new(OrganizationKeys {
+                id: "o-example".into(),
+                paths: [(
+                    "111111111111".to_string(),
+                    "o-example/r-root/ou-prod/".to_string(),
+                )]
+                .into_iter()
+                .collect(),
+            })),
+            principal_tags: [("team".to_string(), "red".to_string())]
+                .into_iter()
+                .collect(),
+            resource_tags: IndexMap::new(),
+            request_context: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn organization_keys_follow_each_account() {
+        let principal = RequestPrincipal::parse("arn:aws:iam::111111111111:user/alice").unwrap();
+        let mut request = ConcreteRequest::new(principal, "s3:GetObject", "arn:aws:s3:::b/k");
+        request.resource_account = Some("222222222222".into());
+        let keys = facts().derive_from_request(&request);
+        let value = |name: &str| {
+            keys.iter()
+                .find(|(key, _, _)| key == name)
+                .map(|(_, values, _)| values.clone())
+        };
+        assert_eq!(value("aws:PrincipalOrgID"), Some(vec!["o-example".into()]));
+        assert_eq!(
+            value("aws:PrincipalOrgPaths"),
+            Some(vec!["o-example/r-root/ou-prod/".into()])
+        );
+        assert_eq!(value("aws:ResourceOrgID"), None, "outside the organization");
+        assert_eq!(value("aws:PrincipalTag/team"), Some(vec!["red".into()]));
+        assert_eq!(
+            value("aws:ResourceAccount"),
+            Some(vec!["222222222222".into()])
+        );
+    }
+
+    #[test]
+    fn strip_then_complete_gives_the_request_back() {
+        let principal = RequestPrincipal::parse("arn:aws:iam::111111111111:user/alice").unwrap();
+        let mut request = ConcreteRequest::new(principal, "s3:GetObject", "arn:aws:s3:::b/k");
+        request.resource_account = Some("111111111111".into());
+        request.context.set_single("aws:SecureTransport", "false");
+        facts().complete(&mut request, 0);
+        let completed = request.clone();
+        DerivedKeyFacts::strip(&mut request, &[&facts()]);
+        assert!(request.context.get("aws:principalorgid").is_none());
+        assert!(request.context.get("aws:securetransport").is_some());
+        facts().complete(&mut request, 0);
+        let mut keys: Vec<_> = request
+            .context
+            .entries()
+            .map(|entry| entry.key.clone())
+            .collect();
+        let mut expected: Vec<_> = completed
+            .context
+            .entries()
+            .map(|entry| entry.key.clone())
+            .collect();
+        keys.sort();
+        expected.sort();
+        assert_eq!(keys, expected);
+    }
+}
