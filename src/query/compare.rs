@@ -164,6 +164,9 @@ pub struct Counterexample {
     /// For deny-only differences of single policies: a companion policy
     /// that, beside each side, makes the difference one of access.
     pub companion: Option<serde_json::Value>,
+    /// What the reader should know about this request (for example: its
+    /// action does not act on resources like its resource).
+    pub notes: Vec<String>,
 }
 
 /// The result of [`compare`].
@@ -459,7 +462,11 @@ pub fn compare(
                     } else {
                         request
                     };
-                    let example = certify(old, new, constraints, direction, *compared, request)?;
+                    let mut example =
+                        certify(old, new, constraints, direction, *compared, request)?;
+                    example
+                        .notes
+                        .extend(super::readable::unfitting_resource(&example.request));
                     witnessed[0] |= example.new.decision == Decision::Allow;
                     witnessed[1] |= example.old.decision == Decision::Allow;
                     comparison.counterexamples.push(example);
@@ -680,6 +687,7 @@ fn certify(
         new: new_replayed.decision,
         revealed_by,
         companion,
+        notes: Vec::new(),
     })
 }
 

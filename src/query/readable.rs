@@ -36,10 +36,52 @@ pub fn make_readable(
     {
         best = candidate;
     }
-    if let Some(candidate) = catalog_action(&best, &keeps) {
+    if let Some(candidate) = filled_resource(&best).filter(|candidate| keeps(candidate)) {
+        best = candidate;
+    }
+    let mut policies = old.policies();
+    policies.extend(new.policies());
+    if let Some(candidate) = catalog_action(&best, &policy_accounts(&policies), &keeps) {
         best = candidate;
     }
     best
+}
+
+/// The accounts the policies' resource patterns name, in order.
+fn policy_accounts(policies: &[&PolicyDocument]) -> Vec<String> {
+    let mut accounts: Vec<String> = Vec::new();
+    for statement in policies.iter().flat_map(|policy| policy.statements.iter()) {
+        for pattern in statement
+            .resources
+            .iter()
+            .flat_map(|clause| clause.patterns.iter())
+        {
+            if let Some(account) = crate::scenario::setup::arn_account(&pattern.text) {
+                if !accounts.iter().any(|known| known == account) {
+                    accounts.push(account.to_string());
+                }
+            }
+        }
+    }
+    accounts
+}
+
+/// The resource with an empty last part filled in (`bucket/` becomes
+/// `bucket/example-object`), when it has one.
+fn filled_resource(request: &ConcreteRequest) -> Option<ConcreteRequest> {
+    let filler = if crate::semantics::derived_keys::is_s3_object(&request.resource) {
+        "example-object"
+    } else {
+        "example"
+    };
+    let resource = &request.resource;
+    (resource.starts_with("arn:") && (resource.ends_with('/') || resource.ends_with(':'))).then(
+        || {
+            let mut candidate = request.clone();
+            candidate.resource = format!("{resource}{filler}");
+            candidate
+        },
+    )
 }
 
 /// Readable variants of the principal, best first: an IAM user, then a
@@ -62,13 +104,27 @@ fn readable_principals(request: &ConcreteRequest) -> Vec<ConcreteRequest> {
             request.principal.kind,
         ] {
             let mut base = request.clone();
+            // The resource's account follows the principal's only where
+            // the resource's ARN names no account.
             if *candidate_account != account
                 && base.resource_account.as_deref() == Some(account.as_str())
+                && crate::scenario::setup::arn_account(&base.resource).is_none()
             {
                 base.resource_account = Some(candidate_account.clone());
             }
-            if let Some(candidate) = readable_principal(&base, kind, candidate_account) {
-                candidates.push(candidate);
+            // A partition other than `aws` may be what the difference
+            // needs: then the nearest real one, aws-cn, is tried too.
+            let partitions: &[&str] = if request.principal.text.starts_with("arn:aws:") {
+                &["aws"]
+            } else {
+                &["aws", "aws-cn"]
+            };
+            for partition in partitions {
+                if let Some(candidate) =
+                    readable_principal(&base, kind, candidate_account, partition)
+                {
+                    candidates.push(candidate);
+                }
             }
         }
     }
@@ -119,6 +175,17 @@ fn readable_unsigned_principals(request: &ConcreteRequest) -> Vec<ConcreteReques
 /// AWS's nor named by a policy. Run on every counterexample after the
 /// readable rewrite: a request that fails it is not printed.
 pub fn unrealistic(request: &ConcreteRequest, policies: &[&PolicyDocument]) -> Option<String> {
+    if let (Some(named), Some(account)) = (
+        crate::scenario::setup::arn_account(&request.resource),
+        request.resource_account.as_deref(),
+    ) {
+        if named != account {
+            return Some(format!(
+                "the resource `{}` names account {named}, but its account is {account}",
+                request.resource
+            ));
+        }
+    }
     let statements = || policies.iter().flat_map(|policy| policy.statements.iter());
     let action_named = statements().any(|statement| {
         statement
@@ -174,6 +241,7 @@ fn readable_principal(
     request: &ConcreteRequest,
     kind: PrincipalKind,
     account: &str,
+    partition: &str,
 ) -> Option<ConcreteRequest> {
     let principal = &request.principal;
     let text = match kind {
@@ -185,11 +253,63 @@ fn readable_principal(
         PrincipalKind::AccountRoot => format!("arn:aws:iam::{account}:root"),
         _ => return None,
     };
+    let text = text.replacen("arn:aws:", &format!("arn:{partition}:"), 1);
     let mut readable = RequestPrincipal::parse(&text).ok()?;
     readable.is_service_linked_role = principal.is_service_linked_role;
     let mut candidate = request.clone();
     candidate.principal = readable;
     Some(candidate)
+}
+
+/// The accounts an example resource may name: the ARN's own, the
+/// resource's, those the policies' resources name, the principal's.
+fn example_accounts(request: &ConcreteRequest, policy_accounts: &[String]) -> Vec<String> {
+    let mut accounts: Vec<String> = Vec::new();
+    let candidates = [
+        crate::scenario::setup::arn_account(&request.resource).map(str::to_string),
+        request.resource_account.clone(),
+    ]
+    .into_iter()
+    .flatten()
+    .chain(policy_accounts.iter().take(2).cloned())
+    .chain(request.principal.account.clone())
+    .chain(Some("111122223333".to_string()));
+    for account in candidates {
+        if !accounts.contains(&account) {
+            accounts.push(account);
+        }
+    }
+    accounts.truncate(4);
+    accounts
+}
+
+/// Real Regions to try, the request's own first when it is one.
+fn example_regions(request: &ConcreteRequest) -> Vec<String> {
+    let mut regions: Vec<String> = Vec::new();
+    let own =
+        crate::policy::pattern::split_arn(&request.resource).map(|parts| parts[3].to_string());
+    if let Some(own) = own.filter(|region| looks_like_a_region(region)) {
+        regions.push(own);
+    }
+    for region in ["us-east-1", "eu-west-1", "ap-southeast-2", "sa-east-1"] {
+        if !regions.iter().any(|known| known == region) {
+            regions.push(region.to_string());
+        }
+    }
+    regions
+}
+
+/// `us-east-1`, `eu-central-2`, `us-gov-west-1`, `cn-north-1`.
+fn looks_like_a_region(text: &str) -> bool {
+    let parts: Vec<&str> = text.split('-').collect();
+    parts.len() >= 3
+        && parts[0].len() == 2
+        && parts[..parts.len() - 1]
+            .iter()
+            .all(|part| !part.is_empty() && part.bytes().all(|byte| byte.is_ascii_lowercase()))
+        && parts[parts.len() - 1]
+            .bytes()
+            .all(|byte| byte.is_ascii_digit())
 }
 
 /// A catalog action whose resource types fit the request's resource (the
@@ -200,6 +320,7 @@ fn readable_principal(
 /// the resource.
 fn catalog_action(
     request: &ConcreteRequest,
+    policy_accounts: &[String],
     keeps: &dyn Fn(&ConcreteRequest) -> bool,
 ) -> Option<ConcreteRequest> {
     let catalog = Catalog::get();
@@ -208,18 +329,32 @@ fn catalog_action(
         candidate.action = action.full_name().to_string();
         candidate.action_lowercase = candidate.action.to_ascii_lowercase();
         if let Some(resource) = resource {
+            // The resource's account is the one its ARN names, if any.
+            if let Some(account) = crate::scenario::setup::arn_account(&resource) {
+                candidate.resource_account = Some(account.to_string());
+            }
             candidate.resource = resource;
         }
         keeps(&candidate).then_some(candidate)
     };
-    let account = request
-        .resource_account
-        .clone()
-        .or_else(|| request.principal.account.clone())
-        .unwrap_or_else(|| "111122223333".to_string());
-    let example = |action: &crate::catalog::Action| {
-        let resource = action.example_resource(&account, "us-east-1");
-        (resource != request.resource).then_some(resource)
+    let accounts = example_accounts(request, policy_accounts);
+    let regions = example_regions(request);
+    let examples = |action: &crate::catalog::Action| -> Vec<String> {
+        let mut resources = Vec::new();
+        for account in &accounts {
+            for region in &regions {
+                let resource = action.example_resource(account, region);
+                if resource != request.resource && !resources.contains(&resource) {
+                    resources.push(resource);
+                }
+            }
+        }
+        resources
+    };
+    let with_example = |action: &crate::catalog::Action| {
+        examples(action)
+            .into_iter()
+            .find_map(|resource| with_action(action, Some(resource)))
     };
     if let Some(known) = catalog.action(&request.action) {
         if known.fits_resource(&request.resource) {
@@ -227,7 +362,7 @@ fn catalog_action(
                 return Some(candidate);
             }
         }
-        if let Some(candidate) = with_action(known, example(known)) {
+        if let Some(candidate) = with_example(known) {
             return Some(candidate);
         }
     }
@@ -255,13 +390,43 @@ fn catalog_action(
             .actions()
             .iter()
             .take(ACTION_CANDIDATES)
-            .find_map(|action| with_action(action, example(action)))
+            .find_map(|action| with_example(action))
         {
             return Some(candidate);
         }
     }
-    fitting
+    if let Some(candidate) = fitting
         .iter()
         .take(ACTION_CANDIDATES)
         .find_map(|action| with_action(action, None))
+    {
+        return Some(candidate);
+    }
+    // No catalog action that takes a resource of this class decides as the
+    // solver's request does: a catalog action of the same service on the
+    // solver's resource (the counterexample then says the two do not fit).
+    if catalog.action(&request.action).is_some() {
+        return None;
+    }
+    service_prefix
+        .as_deref()
+        .and_then(|prefix| catalog.service(prefix))?
+        .actions()
+        .iter()
+        .take(ACTION_CANDIDATES)
+        .find_map(|action| with_action(action, None))
+}
+
+/// Why the request's action and resource do not fit each other, if they
+/// do not: the action is a catalog action none of whose resource types
+/// the resource is.
+pub fn unfitting_resource(request: &ConcreteRequest) -> Option<String> {
+    let action = Catalog::get().action(&request.action)?;
+    (!action.fits_resource(&request.resource)).then(|| {
+        format!(
+            "`{}` does not take a resource like `{}`: the sides differ only on requests that pair an action with a resource it does not act on",
+            action.full_name(),
+            request.resource
+        )
+    })
 }

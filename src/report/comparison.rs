@@ -61,6 +61,9 @@ fn counterexample_json(example: &Counterexample) -> Value {
     if let Some(companion) = &example.companion {
         object["companion"] = companion.clone();
     }
+    if !example.notes.is_empty() {
+        object["notes"] = json!(example.notes);
+    }
     object
 }
 
@@ -207,6 +210,9 @@ pub fn comparison_text(comparison: &Comparison) -> String {
         text.push_str(&format!("  NEW: {}\n", decision_line(&example.new)));
         if let Some(revealed_by) = &example.revealed_by {
             text.push_str(&format!("  shows as access {revealed_by}\n"));
+        }
+        for note in &example.notes {
+            text.push_str(&format!("  note: {note}\n"));
         }
         if let Some(companion) = &example.companion {
             text.push_str(&format!("  companion: {companion}\n"));
