@@ -10,10 +10,11 @@ use iamz::eval::EvaluatedDecision;
 use iamz::policy::{parse_policy, PolicyDocument, PolicyKind};
 use iamz::query::{
     compare_policies, ComparedSide, Comparison, Counterexample, Direction, PolicyComparisonMode,
-    QueryOptions, RequestConstraints, Verdict,
+    QueryOptions, Replayed, RequestConstraints, Verdict,
 };
 use iamz::report::comparison::{request_json, verdict_word};
 use iamz::report::decision::decision_json;
+use iamz::request::ConcreteRequest;
 use iamz::semantics::alone::Aspect;
 use serde_json::Value;
 use std::collections::BTreeSet;
@@ -266,13 +267,14 @@ fn counterexample_report(example: &Counterexample) -> String {
     )
 }
 
-/// What the first counterexample must show (`counterexample` in a claim).
+/// What a counterexample must show (`counterexample` and
+/// `narrowing_counterexample` in a claim).
 fn check_counterexample_expectations(
     expected: &Value,
     example: &Counterexample,
 ) -> Result<Vec<String>, String> {
     let Some(members) = expected.as_object() else {
-        return Err("`counterexample` must be an object".into());
+        return Err("a counterexample expectation must be an object".into());
     };
     let request = &example.request;
     let mut problems = Vec::new();
@@ -323,10 +325,188 @@ fn check_counterexample_expectations(
                     }
                 }
             }
+            "old_deciding" | "new_deciding" => {
+                let wanted: BTreeSet<String> = string_list(key, item)?.into_iter().collect();
+                let decided = if key == "old_deciding" {
+                    &example.old
+                } else {
+                    &example.new
+                };
+                let actual = explanation_layers(decided);
+                if actual != wanted {
+                    problems.push(format!(
+                        "{key}: {} decided by layers {actual:?}, expected {wanted:?}",
+                        decided.decision
+                    ));
+                }
+            }
             other => return Err(format!("unknown field `counterexample.{other}`")),
         }
     }
     Ok(problems)
+}
+
+/// `claim` and `source` of a claim file.
+fn check_claim_text(name: &str, claim: &Value) -> Vec<String> {
+    let mut failures = Vec::new();
+    if claim["claim"].as_str().unwrap_or_default().is_empty() {
+        failures.push(format!("{name}: `claim` must say what is claimed"));
+    }
+    let source = claim["source"].as_str().unwrap_or_default();
+    if !source.starts_with("https://") {
+        failures.push(format!("{name}: `source` must be a URL, found {source:?}"));
+    }
+    failures
+}
+
+/// The verdict a comparison claim expects (`expect`).
+fn expected_verdict(name: &str, claim: &Value) -> Result<&'static str, String> {
+    match claim["expect"].as_str() {
+        Some("equivalent") => Ok("equivalent"),
+        Some("more-permissive") => Ok("more-permissive"),
+        Some("less-permissive") => Ok("less-permissive"),
+        Some("incomparable") => Ok("incomparable"),
+        other => Err(format!(
+            "{name}: `expect` must be equivalent, more-permissive, less-permissive or incomparable, found {other:?}"
+        )),
+    }
+}
+
+/// A counterexample replayed on OLD and on NEW.
+type Replay<'a> = dyn Fn(&ConcreteRequest) -> (Replayed, Replayed) + 'a;
+
+/// What every comparison claim checks, whatever its sides: the verdict (an
+/// equivalence must not be vacuous), one counterexample per differing
+/// direction, `differs_in`, every counterexample inside the constraints and
+/// replayed on both sides by `replay`, and the counterexample expectations.
+fn check_comparison(
+    name: &str,
+    claim: &Value,
+    expected: &str,
+    comparison: &Comparison,
+    constraints: &RequestConstraints,
+    replay: &Replay<'_>,
+) -> Vec<String> {
+    let text = claim["claim"].as_str().unwrap_or_default();
+    let mut failures = Vec::new();
+    let actual = verdict_word(&comparison.verdict);
+    let examples = comparison
+        .counterexamples
+        .iter()
+        .map(counterexample_report)
+        .collect::<Vec<_>>()
+        .join("\n");
+    let report = |problem: String| {
+        let reason = match &comparison.verdict {
+            Verdict::Inconclusive { reason } => format!(" ({reason})"),
+            _ => String::new(),
+        };
+        format!(
+            "claim `{name}`: {text}\n  {problem}\n  expected {expected}, actual {actual}{reason}\n  counterexamples:\n{examples}"
+        )
+    };
+    if actual != expected {
+        failures.push(report("wrong verdict".into()));
+        return failures;
+    }
+    if expected == "equivalent" && !comparison.vacuous.is_empty() {
+        failures.push(report(format!(
+            "equivalent only vacuously: {}",
+            comparison.vacuous.join("; ")
+        )));
+    }
+    // The directions of the access differences, widening first.
+    let mut directions: Vec<Direction> = Vec::new();
+    for example in &comparison.counterexamples {
+        if example.changes_access && !directions.contains(&example.direction) {
+            directions.push(example.direction);
+        }
+    }
+    let wanted = match comparison.verdict {
+        Verdict::MorePermissive => vec![Direction::NewAllowsOldDenies],
+        Verdict::LessPermissive => vec![Direction::OldAllowsNewDenies],
+        Verdict::Incomparable => vec![Direction::NewAllowsOldDenies, Direction::OldAllowsNewDenies],
+        _ => vec![],
+    };
+    if directions != wanted {
+        failures.push(report(format!(
+            "counterexample directions {directions:?}, expected {wanted:?}"
+        )));
+    }
+    if let Some(expected_aspects) = claim.get("differs_in") {
+        let expected_aspects: Option<Vec<&str>> = expected_aspects
+            .as_array()
+            .and_then(|items| items.iter().map(Value::as_str).collect());
+        match expected_aspects {
+            Some(expected_aspects) => {
+                let mut actual_aspects: Vec<&str> = Vec::new();
+                for example in &comparison.counterexamples {
+                    if !actual_aspects.contains(&example.aspect.as_str()) {
+                        actual_aspects.push(example.aspect.as_str());
+                    }
+                }
+                if actual_aspects != expected_aspects {
+                    failures.push(report(format!(
+                        "differs in {actual_aspects:?}, expected {expected_aspects:?}"
+                    )));
+                }
+            }
+            None => failures.push(format!(
+                "{name}: `differs_in` must be an array of aspect names"
+            )),
+        }
+    }
+    // Every counterexample replays on both sides, independently of the
+    // check `compare` makes itself.
+    for example in &comparison.counterexamples {
+        let (old_replayed, new_replayed) = replay(&example.request);
+        let (more, less) = match example.direction {
+            Direction::NewAllowsOldDenies => (&new_replayed.aspects, &old_replayed.aspects),
+            Direction::OldAllowsNewDenies => (&old_replayed.aspects, &new_replayed.aspects),
+        };
+        let holds = match example.aspect {
+            Aspect::ExplicitDeny => less.explicit_deny && !more.explicit_deny,
+            aspect => more.get(aspect) && !less.get(aspect),
+        };
+        if !holds || old_replayed.decision != example.old || new_replayed.decision != example.new {
+            failures.push(report(format!(
+                "counterexample does not replay: old {}, new {}",
+                old_replayed.decision.decision, new_replayed.decision.decision
+            )));
+        }
+        if !constraints.admits(&example.request) {
+            failures.push(report("counterexample outside the constraints".into()));
+        }
+    }
+    let narrowing = comparison.counterexamples.iter().find(|example| {
+        example.changes_access && example.direction == Direction::OldAllowsNewDenies
+    });
+    for (field, example) in [
+        ("counterexample", comparison.counterexamples.first()),
+        ("narrowing_counterexample", narrowing),
+    ] {
+        let Some(expectations) = claim.get(field) else {
+            continue;
+        };
+        match example {
+            None => failures.push(report(format!(
+                "`{field}` given but there is no such counterexample"
+            ))),
+            Some(example) => match check_counterexample_expectations(expectations, example) {
+                Ok(problems) => {
+                    if !problems.is_empty() {
+                        failures.push(report(format!(
+                            "the {} does not show what is claimed: {}",
+                            field.replace('_', " "),
+                            problems.join("; ")
+                        )));
+                    }
+                }
+                Err(error) => failures.push(format!("{name}: {field}: {error}")),
+            },
+        }
+    }
+    failures
 }
 
 /// `proofs/equivalence/*.json`: two versions of one policy, the verdict of
@@ -345,6 +525,7 @@ fn run_equivalence_claim(path: &Path, claim: &Value) -> Vec<String> {
             "constraints",
             "expect",
             "counterexample",
+            "narrowing_counterexample",
             "mode",
             "differs_in",
         ],
@@ -360,14 +541,7 @@ fn run_equivalence_claim(path: &Path, claim: &Value) -> Vec<String> {
             PolicyComparisonMode::InContext
         }
     };
-    let text = claim["claim"].as_str().unwrap_or_default();
-    if text.is_empty() {
-        failures.push(format!("{name}: `claim` must say what is claimed"));
-    }
-    let source = claim["source"].as_str().unwrap_or_default();
-    if !source.starts_with("https://") {
-        failures.push(format!("{name}: `source` must be a URL, found {source:?}"));
-    }
+    failures.extend(check_claim_text(&name, claim));
     let kind: PolicyKind = match claim["policy_type"].as_str().map(str::parse) {
         Some(Ok(kind)) => kind,
         Some(Err(error)) => {
@@ -379,14 +553,10 @@ fn run_equivalence_claim(path: &Path, claim: &Value) -> Vec<String> {
             return failures;
         }
     };
-    let expected = match claim["expect"].as_str() {
-        Some(word @ ("equivalent" | "more-permissive" | "less-permissive" | "incomparable")) => {
-            word
-        }
-        other => {
-            failures.push(format!(
-                "{name}: `expect` must be equivalent, more-permissive, less-permissive or incomparable, found {other:?}"
-            ));
+    let expected = match expected_verdict(&name, claim) {
+        Ok(expected) => expected,
+        Err(error) => {
+            failures.push(error);
             return failures;
         }
     };
@@ -420,105 +590,15 @@ fn run_equivalence_claim(path: &Path, claim: &Value) -> Vec<String> {
         mode,
     ) {
         Ok(comparison) => comparison,
-        Err(error) => return vec![format!("claim `{name}`: {text}\n  query failed: {error}")],
-    };
-    let actual = verdict_word(&comparison.verdict);
-    let examples = comparison
-        .counterexamples
-        .iter()
-        .map(counterexample_report)
-        .collect::<Vec<_>>()
-        .join("\n");
-    let report = |problem: String| {
-        let reason = match &comparison.verdict {
-            Verdict::Inconclusive { reason } => format!(" ({reason})"),
-            _ => String::new(),
-        };
-        format!(
-            "claim `{name}`: {text}\n  {problem}\n  expected {expected}, actual {actual}{reason}\n  counterexamples:\n{examples}"
-        )
-    };
-    if actual != expected {
-        failures.push(report("wrong verdict".into()));
-        return failures;
-    }
-    // The directions of the access differences, widening first.
-    let mut directions: Vec<Direction> = Vec::new();
-    for example in &comparison.counterexamples {
-        if example.changes_access && !directions.contains(&example.direction) {
-            directions.push(example.direction);
+        Err(error) => {
+            let text = claim["claim"].as_str().unwrap_or_default();
+            return vec![format!("claim `{name}`: {text}\n  query failed: {error}")];
         }
-    }
-    let wanted = match comparison.verdict {
-        Verdict::MorePermissive => vec![Direction::NewAllowsOldDenies],
-        Verdict::LessPermissive => vec![Direction::OldAllowsNewDenies],
-        Verdict::Incomparable => vec![Direction::NewAllowsOldDenies, Direction::OldAllowsNewDenies],
-        _ => vec![],
     };
-    if directions != wanted {
-        failures.push(report(format!(
-            "counterexample directions {directions:?}, expected {wanted:?}"
-        )));
-    }
-    if let Some(expected_aspects) = claim.get("differs_in").and_then(Value::as_array) {
-        let mut actual_aspects: Vec<&str> = Vec::new();
-        for example in &comparison.counterexamples {
-            if !actual_aspects.contains(&example.aspect.as_str()) {
-                actual_aspects.push(example.aspect.as_str());
-            }
-        }
-        let expected_aspects: Vec<&str> =
-            expected_aspects.iter().filter_map(Value::as_str).collect();
-        if actual_aspects != expected_aspects {
-            failures.push(report(format!(
-                "differs in {actual_aspects:?}, expected {expected_aspects:?}"
-            )));
-        }
-    }
-    // Every counterexample replays on both sides through the reference
-    // evaluator, independently of the check `compare` makes itself.
     let old_side = ComparedSide::policy(&old, kind);
     let new_side = ComparedSide::policy(&new, kind);
-    for example in &comparison.counterexamples {
-        let old_replayed = old_side.replay(&example.request);
-        let new_replayed = new_side.replay(&example.request);
-        let (more, less) = match example.direction {
-            Direction::NewAllowsOldDenies => (&new_replayed.aspects, &old_replayed.aspects),
-            Direction::OldAllowsNewDenies => (&old_replayed.aspects, &new_replayed.aspects),
-        };
-        let holds = match example.aspect {
-            Aspect::ExplicitDeny => less.explicit_deny && !more.explicit_deny,
-            aspect => more.get(aspect) && !less.get(aspect),
-        };
-        if !holds || old_replayed.decision != example.old || new_replayed.decision != example.new {
-            failures.push(report(format!(
-                "counterexample does not replay: old {}, new {}",
-                old_replayed.decision.decision, new_replayed.decision.decision
-            )));
-        }
-        if !constraints.admits(&example.request) {
-            failures.push(report("counterexample outside the constraints".into()));
-        }
-    }
-    if let Some(expectations) = claim.get("counterexample") {
-        match comparison.counterexamples.first() {
-            None => failures.push(report(
-                "`counterexample` given but there is no counterexample".into(),
-            )),
-            Some(example) => match check_counterexample_expectations(expectations, example) {
-                Ok(problems) => {
-                    if !problems.is_empty() {
-                        failures.push(report(format!(
-                            "the first counterexample does not show what is claimed: {}",
-                            problems.join("; ")
-                        )));
-                    }
-                }
-                Err(error) => failures.push(format!("{name}: {error}")),
-            },
-        }
-    }
-    failures
+    let replay = |request: &ConcreteRequest| (old_side.replay(request), new_side.replay(request));
+    check_comparison(&name, claim, expected, &comparison, &constraints, &replay)
 }
 
 #[test]
@@ -566,6 +646,26 @@ fn the_equivalence_runner_catches_a_wrong_verdict() {
     assert_eq!(failures.len(), 1, "{failures:#?}");
     assert!(
         failures[0].contains("does not match `s3:GetObject*`"),
+        "{}",
+        failures[0]
+    );
+
+    // An equivalence that holds only because neither side allows anything
+    // within the constraints proves nothing.
+    let mut claim = claim;
+    claim["expect"] = serde_json::json!("equivalent");
+    claim["new"] = claim["old"].clone();
+    claim["constraints"] = serde_json::json!({"action": "ec2:*"});
+    claim.as_object_mut().unwrap().remove("counterexample");
+    let failures = run_equivalence_claim(
+        Path::new(PROOFS)
+            .join("equivalence/wrong-on-purpose.json")
+            .as_path(),
+        &claim,
+    );
+    assert_eq!(failures.len(), 1, "{failures:#?}");
+    assert!(
+        failures[0].contains("equivalent only vacuously"),
         "{}",
         failures[0]
     );
