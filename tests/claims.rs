@@ -9,12 +9,13 @@ use common::{decide_in, parse_decision, request_from_value, scenario_from_text};
 use iamz::eval::EvaluatedDecision;
 use iamz::policy::{parse_policy, PolicyDocument, PolicyKind};
 use iamz::query::{
-    compare_policies, ComparedSide, Comparison, Counterexample, Direction, PolicyComparisonMode,
-    QueryOptions, Replayed, RequestConstraints, Verdict,
+    compare, compare_policies, ComparedSide, Comparison, Counterexample, Direction,
+    PolicyComparisonMode, QueryOptions, Replayed, RequestConstraints, Verdict,
 };
 use iamz::report::comparison::{request_json, verdict_word};
 use iamz::report::decision::decision_json;
 use iamz::request::ConcreteRequest;
+use iamz::scenario::{Scenario, SetupScope};
 use iamz::semantics::alone::Aspect;
 use serde_json::Value;
 use std::collections::BTreeSet;
@@ -29,6 +30,7 @@ type Runner = fn(&Path, &Value) -> Vec<String>;
 const RUNNERS: &[(&str, Runner)] = &[
     ("equivalence", run_equivalence_claim),
     ("eval", run_eval_claim),
+    ("scenarios", run_scenario_claim),
 ];
 
 fn claim_files(folder: &str) -> Vec<PathBuf> {
@@ -601,6 +603,102 @@ fn run_equivalence_claim(path: &Path, claim: &Value) -> Vec<String> {
     check_comparison(&name, claim, expected, &comparison, &constraints, &replay)
 }
 
+/// A scenario of a claim: an inline object, or a path relative to the
+/// claim file (read as `iamz eval` and `iamz diff` read scenario files).
+fn claim_scenario(path: &Path, claim: &Value, field: &str) -> Result<Scenario, String> {
+    let directory = path.parent().unwrap();
+    match &claim[field] {
+        Value::String(relative) => Scenario::load(&directory.join(relative))
+            .map_err(|error| format!("`{field}` ({relative}) does not load: {error}")),
+        scenario @ Value::Object(_) => scenario_from_text(
+            &scenario.to_string(),
+            &format!("{}#{field}", path.display()),
+            directory,
+        )
+        .map_err(|error| format!("`{field}` does not load: {error}")),
+        _ => Err(format!("`{field}` must be a scenario object or a path")),
+    }
+}
+
+/// `proofs/scenarios/*.json`: two scenarios (whole policy sets), the verdict
+/// of comparing them, and what the counterexamples must show. The
+/// comparison makes the library calls `iamz diff OLD NEW` makes for two
+/// scenarios: OLD's own request as constraints, the claim's constraints
+/// laid over them, both setups built for their scope, then `compare`.
+fn run_scenario_claim(path: &Path, claim: &Value) -> Vec<String> {
+    let name = path.file_stem().unwrap().to_string_lossy().to_string();
+    let mut failures = check_keys(
+        &name,
+        claim,
+        &[
+            "claim",
+            "source",
+            "old",
+            "new",
+            "constraints",
+            "expect",
+            "counterexample",
+            "narrowing_counterexample",
+            "differs_in",
+        ],
+        "the claim",
+    );
+    failures.extend(check_claim_text(&name, claim));
+    let expected = match expected_verdict(&name, claim) {
+        Ok(expected) => expected,
+        Err(error) => {
+            failures.push(error);
+            return failures;
+        }
+    };
+    let (old, new) = match (
+        claim_scenario(path, claim, "old"),
+        claim_scenario(path, claim, "new"),
+    ) {
+        (Ok(old), Ok(new)) => (old, new),
+        (old, new) => {
+            failures.extend(old.err().map(|error| format!("{name}: {error}")));
+            failures.extend(new.err().map(|error| format!("{name}: {error}")));
+            return failures;
+        }
+    };
+    let claimed = match constraints_from_value(claim.get("constraints")) {
+        Ok(constraints) => constraints,
+        Err(error) => {
+            failures.push(format!("{name}: {error}"));
+            return failures;
+        }
+    };
+    if !failures.is_empty() {
+        return failures;
+    }
+    let constraints = RequestConstraints::of_scenario(&old).overlaid_with(&claimed);
+    let scope = constraints.scope();
+    let comparison = match compare(
+        &ComparedSide::Setup(old.setup(&scope)),
+        &ComparedSide::Setup(new.setup(&scope)),
+        &constraints,
+        &QueryOptions::default(),
+        PolicyComparisonMode::InContext,
+    ) {
+        Ok(comparison) => comparison,
+        Err(error) => {
+            let text = claim["claim"].as_str().unwrap_or_default();
+            return vec![format!("claim `{name}`: {text}\n  query failed: {error}")];
+        }
+    };
+    // Replayed as `iamz eval` decides a request: each scenario's setup
+    // built for the request's own scope, not the comparison's.
+    let replay = |request: &ConcreteRequest| {
+        let scope = SetupScope::of_request(request);
+        (
+            ComparedSide::Setup(old.setup(&scope)).replay(request),
+            ComparedSide::Setup(new.setup(&scope)).replay(request),
+        )
+    };
+    check_comparison(&name, claim, expected, &comparison, &constraints, &replay)
+}
+
 #[test]
 fn equivalence_claims_hold() {
     let count = run_folder("equivalence", run_equivalence_claim);
@@ -692,6 +790,67 @@ fn glob_expectations_match_like_iam() {
 fn eval_claims_hold() {
     let count = run_folder("eval", run_eval_claim);
     assert!(count >= 27, "only {count} claims in proofs/eval");
+}
+
+#[test]
+fn scenario_claims_hold() {
+    let count = run_folder("scenarios", run_scenario_claim);
+    assert!(count >= 5, "only {count} claims in proofs/scenarios");
+}
+
+#[test]
+fn the_scenario_runner_catches_a_wrong_verdict() {
+    // Scenarios given as paths relative to the claim file: an RCP denying
+    // ec2:* changes nothing, so "less-permissive" is wrong.
+    let claim: Value = serde_json::json!({
+        "claim": "an RCP denying ec2:* restricts EC2 (wrong on purpose)",
+        "source": "https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html",
+        "old": "../../tests/files/comparison/rcp-ec2.json",
+        "new": "../../tests/files/comparison/rcp-none.json",
+        "expect": "less-permissive"
+    });
+    let path = Path::new(PROOFS).join("scenarios/wrong-on-purpose.json");
+    let failures = run_scenario_claim(&path, &claim);
+    assert_eq!(failures.len(), 1, "{failures:#?}");
+    assert!(
+        failures[0].contains("claim `wrong-on-purpose`"),
+        "{}",
+        failures[0]
+    );
+    assert!(
+        failures[0].contains("expected less-permissive, actual equivalent"),
+        "{}",
+        failures[0]
+    );
+
+    // A boundary added: the verdict is right, but the explanation claimed
+    // for NEW's decision is not, and a misspelt field is reported.
+    let admin = serde_json::json!([{"name": "admin", "document": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}}]);
+    let claim: Value = serde_json::json!({
+        "claim": "a boundary added is decided by the identity policy (wrong on purpose)",
+        "source": "https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html",
+        "old": {"principal": {"arn": "arn:aws:iam::111111111111:user/ops", "identity_policies": admin}},
+        "new": {"principal": {"arn": "arn:aws:iam::111111111111:user/ops", "identity_policies": admin,
+                "permissions_boundary": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}}},
+        "expect": "less-permissive",
+        "counterexample": {"new_deciding": ["identity"]}
+    });
+    let failures = run_scenario_claim(&path, &claim);
+    assert_eq!(failures.len(), 1, "{failures:#?}");
+    assert!(
+        failures[0].contains("ImplicitDeny decided by layers {\"boundary\"}"),
+        "{}",
+        failures[0]
+    );
+    let mut misspelt = claim;
+    misspelt["counterexample"] = serde_json::json!({"new_decided": ["boundary"]});
+    let failures = run_scenario_claim(&path, &misspelt);
+    assert_eq!(failures.len(), 1, "{failures:#?}");
+    assert!(
+        failures[0].contains("unknown field `counterexample.new_decided`"),
+        "{}",
+        failures[0]
+    );
 }
 
 #[test]
