@@ -9,11 +9,13 @@ use common::{decide_in, parse_decision, request_from_value, scenario_from_text};
 use iamz::eval::EvaluatedDecision;
 use iamz::policy::{parse_policy, PolicyDocument, PolicyKind};
 use iamz::query::{
-    compare_policies, ComparedSide, Comparison, Counterexample, Direction, PolicyComparisonMode,
-    QueryOptions, RequestConstraints, Verdict,
+    compare, compare_policies, ComparedSide, Comparison, Counterexample, Direction,
+    PolicyComparisonMode, QueryOptions, Replayed, RequestConstraints, Verdict,
 };
 use iamz::report::comparison::{request_json, verdict_word};
 use iamz::report::decision::decision_json;
+use iamz::request::ConcreteRequest;
+use iamz::scenario::{Scenario, SetupScope};
 use iamz::semantics::alone::Aspect;
 use serde_json::Value;
 use std::collections::BTreeSet;
@@ -28,6 +30,7 @@ type Runner = fn(&Path, &Value) -> Vec<String>;
 const RUNNERS: &[(&str, Runner)] = &[
     ("equivalence", run_equivalence_claim),
     ("eval", run_eval_claim),
+    ("scenarios", run_scenario_claim),
 ];
 
 fn claim_files(folder: &str) -> Vec<PathBuf> {
@@ -266,13 +269,14 @@ fn counterexample_report(example: &Counterexample) -> String {
     )
 }
 
-/// What the first counterexample must show (`counterexample` in a claim).
+/// What a counterexample must show (`counterexample` and
+/// `narrowing_counterexample` in a claim).
 fn check_counterexample_expectations(
     expected: &Value,
     example: &Counterexample,
 ) -> Result<Vec<String>, String> {
     let Some(members) = expected.as_object() else {
-        return Err("`counterexample` must be an object".into());
+        return Err("a counterexample expectation must be an object".into());
     };
     let request = &example.request;
     let mut problems = Vec::new();
@@ -323,10 +327,188 @@ fn check_counterexample_expectations(
                     }
                 }
             }
+            "old_deciding" | "new_deciding" => {
+                let wanted: BTreeSet<String> = string_list(key, item)?.into_iter().collect();
+                let decided = if key == "old_deciding" {
+                    &example.old
+                } else {
+                    &example.new
+                };
+                let actual = explanation_layers(decided);
+                if actual != wanted {
+                    problems.push(format!(
+                        "{key}: {} decided by layers {actual:?}, expected {wanted:?}",
+                        decided.decision
+                    ));
+                }
+            }
             other => return Err(format!("unknown field `counterexample.{other}`")),
         }
     }
     Ok(problems)
+}
+
+/// `claim` and `source` of a claim file.
+fn check_claim_text(name: &str, claim: &Value) -> Vec<String> {
+    let mut failures = Vec::new();
+    if claim["claim"].as_str().unwrap_or_default().is_empty() {
+        failures.push(format!("{name}: `claim` must say what is claimed"));
+    }
+    let source = claim["source"].as_str().unwrap_or_default();
+    if !source.starts_with("https://") {
+        failures.push(format!("{name}: `source` must be a URL, found {source:?}"));
+    }
+    failures
+}
+
+/// The verdict a comparison claim expects (`expect`).
+fn expected_verdict(name: &str, claim: &Value) -> Result<&'static str, String> {
+    match claim["expect"].as_str() {
+        Some("equivalent") => Ok("equivalent"),
+        Some("more-permissive") => Ok("more-permissive"),
+        Some("less-permissive") => Ok("less-permissive"),
+        Some("incomparable") => Ok("incomparable"),
+        other => Err(format!(
+            "{name}: `expect` must be equivalent, more-permissive, less-permissive or incomparable, found {other:?}"
+        )),
+    }
+}
+
+/// A counterexample replayed on OLD and on NEW.
+type Replay<'a> = dyn Fn(&ConcreteRequest) -> (Replayed, Replayed) + 'a;
+
+/// What every comparison claim checks, whatever its sides: the verdict (an
+/// equivalence must not be vacuous), one counterexample per differing
+/// direction, `differs_in`, every counterexample inside the constraints and
+/// replayed on both sides by `replay`, and the counterexample expectations.
+fn check_comparison(
+    name: &str,
+    claim: &Value,
+    expected: &str,
+    comparison: &Comparison,
+    constraints: &RequestConstraints,
+    replay: &Replay<'_>,
+) -> Vec<String> {
+    let text = claim["claim"].as_str().unwrap_or_default();
+    let mut failures = Vec::new();
+    let actual = verdict_word(&comparison.verdict);
+    let examples = comparison
+        .counterexamples
+        .iter()
+        .map(counterexample_report)
+        .collect::<Vec<_>>()
+        .join("\n");
+    let report = |problem: String| {
+        let reason = match &comparison.verdict {
+            Verdict::Inconclusive { reason } => format!(" ({reason})"),
+            _ => String::new(),
+        };
+        format!(
+            "claim `{name}`: {text}\n  {problem}\n  expected {expected}, actual {actual}{reason}\n  counterexamples:\n{examples}"
+        )
+    };
+    if actual != expected {
+        failures.push(report("wrong verdict".into()));
+        return failures;
+    }
+    if expected == "equivalent" && !comparison.vacuous.is_empty() {
+        failures.push(report(format!(
+            "equivalent only vacuously: {}",
+            comparison.vacuous.join("; ")
+        )));
+    }
+    // The directions of the access differences, widening first.
+    let mut directions: Vec<Direction> = Vec::new();
+    for example in &comparison.counterexamples {
+        if example.changes_access && !directions.contains(&example.direction) {
+            directions.push(example.direction);
+        }
+    }
+    let wanted = match comparison.verdict {
+        Verdict::MorePermissive => vec![Direction::NewAllowsOldDenies],
+        Verdict::LessPermissive => vec![Direction::OldAllowsNewDenies],
+        Verdict::Incomparable => vec![Direction::NewAllowsOldDenies, Direction::OldAllowsNewDenies],
+        _ => vec![],
+    };
+    if directions != wanted {
+        failures.push(report(format!(
+            "counterexample directions {directions:?}, expected {wanted:?}"
+        )));
+    }
+    if let Some(expected_aspects) = claim.get("differs_in") {
+        let expected_aspects: Option<Vec<&str>> = expected_aspects
+            .as_array()
+            .and_then(|items| items.iter().map(Value::as_str).collect());
+        match expected_aspects {
+            Some(expected_aspects) => {
+                let mut actual_aspects: Vec<&str> = Vec::new();
+                for example in &comparison.counterexamples {
+                    if !actual_aspects.contains(&example.aspect.as_str()) {
+                        actual_aspects.push(example.aspect.as_str());
+                    }
+                }
+                if actual_aspects != expected_aspects {
+                    failures.push(report(format!(
+                        "differs in {actual_aspects:?}, expected {expected_aspects:?}"
+                    )));
+                }
+            }
+            None => failures.push(format!(
+                "{name}: `differs_in` must be an array of aspect names"
+            )),
+        }
+    }
+    // Every counterexample replays on both sides, independently of the
+    // check `compare` makes itself.
+    for example in &comparison.counterexamples {
+        let (old_replayed, new_replayed) = replay(&example.request);
+        let (more, less) = match example.direction {
+            Direction::NewAllowsOldDenies => (&new_replayed.aspects, &old_replayed.aspects),
+            Direction::OldAllowsNewDenies => (&old_replayed.aspects, &new_replayed.aspects),
+        };
+        let holds = match example.aspect {
+            Aspect::ExplicitDeny => less.explicit_deny && !more.explicit_deny,
+            aspect => more.get(aspect) && !less.get(aspect),
+        };
+        if !holds || old_replayed.decision != example.old || new_replayed.decision != example.new {
+            failures.push(report(format!(
+                "counterexample does not replay: old {}, new {}",
+                old_replayed.decision.decision, new_replayed.decision.decision
+            )));
+        }
+        if !constraints.admits(&example.request) {
+            failures.push(report("counterexample outside the constraints".into()));
+        }
+    }
+    let narrowing = comparison.counterexamples.iter().find(|example| {
+        example.changes_access && example.direction == Direction::OldAllowsNewDenies
+    });
+    for (field, example) in [
+        ("counterexample", comparison.counterexamples.first()),
+        ("narrowing_counterexample", narrowing),
+    ] {
+        let Some(expectations) = claim.get(field) else {
+            continue;
+        };
+        match example {
+            None => failures.push(report(format!(
+                "`{field}` given but there is no such counterexample"
+            ))),
+            Some(example) => match check_counterexample_expectations(expectations, example) {
+                Ok(problems) => {
+                    if !problems.is_empty() {
+                        failures.push(report(format!(
+                            "the {} does not show what is claimed: {}",
+                            field.replace('_', " "),
+                            problems.join("; ")
+                        )));
+                    }
+                }
+                Err(error) => failures.push(format!("{name}: {field}: {error}")),
+            },
+        }
+    }
+    failures
 }
 
 /// `proofs/equivalence/*.json`: two versions of one policy, the verdict of
@@ -345,6 +527,7 @@ fn run_equivalence_claim(path: &Path, claim: &Value) -> Vec<String> {
             "constraints",
             "expect",
             "counterexample",
+            "narrowing_counterexample",
             "mode",
             "differs_in",
         ],
@@ -360,14 +543,7 @@ fn run_equivalence_claim(path: &Path, claim: &Value) -> Vec<String> {
             PolicyComparisonMode::InContext
         }
     };
-    let text = claim["claim"].as_str().unwrap_or_default();
-    if text.is_empty() {
-        failures.push(format!("{name}: `claim` must say what is claimed"));
-    }
-    let source = claim["source"].as_str().unwrap_or_default();
-    if !source.starts_with("https://") {
-        failures.push(format!("{name}: `source` must be a URL, found {source:?}"));
-    }
+    failures.extend(check_claim_text(&name, claim));
     let kind: PolicyKind = match claim["policy_type"].as_str().map(str::parse) {
         Some(Ok(kind)) => kind,
         Some(Err(error)) => {
@@ -379,14 +555,10 @@ fn run_equivalence_claim(path: &Path, claim: &Value) -> Vec<String> {
             return failures;
         }
     };
-    let expected = match claim["expect"].as_str() {
-        Some(word @ ("equivalent" | "more-permissive" | "less-permissive" | "incomparable")) => {
-            word
-        }
-        other => {
-            failures.push(format!(
-                "{name}: `expect` must be equivalent, more-permissive, less-permissive or incomparable, found {other:?}"
-            ));
+    let expected = match expected_verdict(&name, claim) {
+        Ok(expected) => expected,
+        Err(error) => {
+            failures.push(error);
             return failures;
         }
     };
@@ -420,105 +592,111 @@ fn run_equivalence_claim(path: &Path, claim: &Value) -> Vec<String> {
         mode,
     ) {
         Ok(comparison) => comparison,
-        Err(error) => return vec![format!("claim `{name}`: {text}\n  query failed: {error}")],
-    };
-    let actual = verdict_word(&comparison.verdict);
-    let examples = comparison
-        .counterexamples
-        .iter()
-        .map(counterexample_report)
-        .collect::<Vec<_>>()
-        .join("\n");
-    let report = |problem: String| {
-        let reason = match &comparison.verdict {
-            Verdict::Inconclusive { reason } => format!(" ({reason})"),
-            _ => String::new(),
-        };
-        format!(
-            "claim `{name}`: {text}\n  {problem}\n  expected {expected}, actual {actual}{reason}\n  counterexamples:\n{examples}"
-        )
-    };
-    if actual != expected {
-        failures.push(report("wrong verdict".into()));
-        return failures;
-    }
-    // The directions of the access differences, widening first.
-    let mut directions: Vec<Direction> = Vec::new();
-    for example in &comparison.counterexamples {
-        if example.changes_access && !directions.contains(&example.direction) {
-            directions.push(example.direction);
+        Err(error) => {
+            let text = claim["claim"].as_str().unwrap_or_default();
+            return vec![format!("claim `{name}`: {text}\n  query failed: {error}")];
         }
-    }
-    let wanted = match comparison.verdict {
-        Verdict::MorePermissive => vec![Direction::NewAllowsOldDenies],
-        Verdict::LessPermissive => vec![Direction::OldAllowsNewDenies],
-        Verdict::Incomparable => vec![Direction::NewAllowsOldDenies, Direction::OldAllowsNewDenies],
-        _ => vec![],
     };
-    if directions != wanted {
-        failures.push(report(format!(
-            "counterexample directions {directions:?}, expected {wanted:?}"
-        )));
-    }
-    if let Some(expected_aspects) = claim.get("differs_in").and_then(Value::as_array) {
-        let mut actual_aspects: Vec<&str> = Vec::new();
-        for example in &comparison.counterexamples {
-            if !actual_aspects.contains(&example.aspect.as_str()) {
-                actual_aspects.push(example.aspect.as_str());
-            }
-        }
-        let expected_aspects: Vec<&str> =
-            expected_aspects.iter().filter_map(Value::as_str).collect();
-        if actual_aspects != expected_aspects {
-            failures.push(report(format!(
-                "differs in {actual_aspects:?}, expected {expected_aspects:?}"
-            )));
-        }
-    }
-    // Every counterexample replays on both sides through the reference
-    // evaluator, independently of the check `compare` makes itself.
     let old_side = ComparedSide::policy(&old, kind);
     let new_side = ComparedSide::policy(&new, kind);
-    for example in &comparison.counterexamples {
-        let old_replayed = old_side.replay(&example.request);
-        let new_replayed = new_side.replay(&example.request);
-        let (more, less) = match example.direction {
-            Direction::NewAllowsOldDenies => (&new_replayed.aspects, &old_replayed.aspects),
-            Direction::OldAllowsNewDenies => (&old_replayed.aspects, &new_replayed.aspects),
-        };
-        let holds = match example.aspect {
-            Aspect::ExplicitDeny => less.explicit_deny && !more.explicit_deny,
-            aspect => more.get(aspect) && !less.get(aspect),
-        };
-        if !holds || old_replayed.decision != example.old || new_replayed.decision != example.new {
-            failures.push(report(format!(
-                "counterexample does not replay: old {}, new {}",
-                old_replayed.decision.decision, new_replayed.decision.decision
-            )));
-        }
-        if !constraints.admits(&example.request) {
-            failures.push(report("counterexample outside the constraints".into()));
-        }
+    let replay = |request: &ConcreteRequest| (old_side.replay(request), new_side.replay(request));
+    check_comparison(&name, claim, expected, &comparison, &constraints, &replay)
+}
+
+/// A scenario of a claim: an inline object, or a path relative to the
+/// claim file (read as `iamz eval` and `iamz diff` read scenario files).
+fn claim_scenario(path: &Path, claim: &Value, field: &str) -> Result<Scenario, String> {
+    let directory = path.parent().unwrap();
+    match &claim[field] {
+        Value::String(relative) => Scenario::load(&directory.join(relative))
+            .map_err(|error| format!("`{field}` ({relative}) does not load: {error}")),
+        scenario @ Value::Object(_) => scenario_from_text(
+            &scenario.to_string(),
+            &format!("{}#{field}", path.display()),
+            directory,
+        )
+        .map_err(|error| format!("`{field}` does not load: {error}")),
+        _ => Err(format!("`{field}` must be a scenario object or a path")),
     }
-    if let Some(expectations) = claim.get("counterexample") {
-        match comparison.counterexamples.first() {
-            None => failures.push(report(
-                "`counterexample` given but there is no counterexample".into(),
-            )),
-            Some(example) => match check_counterexample_expectations(expectations, example) {
-                Ok(problems) => {
-                    if !problems.is_empty() {
-                        failures.push(report(format!(
-                            "the first counterexample does not show what is claimed: {}",
-                            problems.join("; ")
-                        )));
-                    }
-                }
-                Err(error) => failures.push(format!("{name}: {error}")),
-            },
+}
+
+/// `proofs/scenarios/*.json`: two scenarios (whole policy sets), the verdict
+/// of comparing them, and what the counterexamples must show. The
+/// comparison makes the library calls `iamz diff OLD NEW` makes for two
+/// scenarios: OLD's own request as constraints, the claim's constraints
+/// laid over them, both setups built for their scope, then `compare`.
+fn run_scenario_claim(path: &Path, claim: &Value) -> Vec<String> {
+    let name = path.file_stem().unwrap().to_string_lossy().to_string();
+    let mut failures = check_keys(
+        &name,
+        claim,
+        &[
+            "claim",
+            "source",
+            "old",
+            "new",
+            "constraints",
+            "expect",
+            "counterexample",
+            "narrowing_counterexample",
+            "differs_in",
+        ],
+        "the claim",
+    );
+    failures.extend(check_claim_text(&name, claim));
+    let expected = match expected_verdict(&name, claim) {
+        Ok(expected) => expected,
+        Err(error) => {
+            failures.push(error);
+            return failures;
         }
+    };
+    let (old, new) = match (
+        claim_scenario(path, claim, "old"),
+        claim_scenario(path, claim, "new"),
+    ) {
+        (Ok(old), Ok(new)) => (old, new),
+        (old, new) => {
+            failures.extend(old.err().map(|error| format!("{name}: {error}")));
+            failures.extend(new.err().map(|error| format!("{name}: {error}")));
+            return failures;
+        }
+    };
+    let claimed = match constraints_from_value(claim.get("constraints")) {
+        Ok(constraints) => constraints,
+        Err(error) => {
+            failures.push(format!("{name}: {error}"));
+            return failures;
+        }
+    };
+    if !failures.is_empty() {
+        return failures;
     }
-    failures
+    let constraints = RequestConstraints::of_scenario(&old).overlaid_with(&claimed);
+    let scope = constraints.scope();
+    let comparison = match compare(
+        &ComparedSide::Setup(old.setup(&scope)),
+        &ComparedSide::Setup(new.setup(&scope)),
+        &constraints,
+        &QueryOptions::default(),
+        PolicyComparisonMode::InContext,
+    ) {
+        Ok(comparison) => comparison,
+        Err(error) => {
+            let text = claim["claim"].as_str().unwrap_or_default();
+            return vec![format!("claim `{name}`: {text}\n  query failed: {error}")];
+        }
+    };
+    // Replayed as `iamz eval` decides a request: each scenario's setup
+    // built for the request's own scope, not the comparison's.
+    let replay = |request: &ConcreteRequest| {
+        let scope = SetupScope::of_request(request);
+        (
+            ComparedSide::Setup(old.setup(&scope)).replay(request),
+            ComparedSide::Setup(new.setup(&scope)).replay(request),
+        )
+    };
+    check_comparison(&name, claim, expected, &comparison, &constraints, &replay)
 }
 
 #[test]
@@ -569,6 +747,26 @@ fn the_equivalence_runner_catches_a_wrong_verdict() {
         "{}",
         failures[0]
     );
+
+    // An equivalence that holds only because neither side allows anything
+    // within the constraints proves nothing.
+    let mut claim = claim;
+    claim["expect"] = serde_json::json!("equivalent");
+    claim["new"] = claim["old"].clone();
+    claim["constraints"] = serde_json::json!({"action": "ec2:*"});
+    claim.as_object_mut().unwrap().remove("counterexample");
+    let failures = run_equivalence_claim(
+        Path::new(PROOFS)
+            .join("equivalence/wrong-on-purpose.json")
+            .as_path(),
+        &claim,
+    );
+    assert_eq!(failures.len(), 1, "{failures:#?}");
+    assert!(
+        failures[0].contains("equivalent only vacuously"),
+        "{}",
+        failures[0]
+    );
 }
 
 #[test]
@@ -592,6 +790,67 @@ fn glob_expectations_match_like_iam() {
 fn eval_claims_hold() {
     let count = run_folder("eval", run_eval_claim);
     assert!(count >= 27, "only {count} claims in proofs/eval");
+}
+
+#[test]
+fn scenario_claims_hold() {
+    let count = run_folder("scenarios", run_scenario_claim);
+    assert!(count >= 5, "only {count} claims in proofs/scenarios");
+}
+
+#[test]
+fn the_scenario_runner_catches_a_wrong_verdict() {
+    // Scenarios given as paths relative to the claim file: an RCP denying
+    // ec2:* changes nothing, so "less-permissive" is wrong.
+    let claim: Value = serde_json::json!({
+        "claim": "an RCP denying ec2:* restricts EC2 (wrong on purpose)",
+        "source": "https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html",
+        "old": "../../tests/files/comparison/rcp-ec2.json",
+        "new": "../../tests/files/comparison/rcp-none.json",
+        "expect": "less-permissive"
+    });
+    let path = Path::new(PROOFS).join("scenarios/wrong-on-purpose.json");
+    let failures = run_scenario_claim(&path, &claim);
+    assert_eq!(failures.len(), 1, "{failures:#?}");
+    assert!(
+        failures[0].contains("claim `wrong-on-purpose`"),
+        "{}",
+        failures[0]
+    );
+    assert!(
+        failures[0].contains("expected less-permissive, actual equivalent"),
+        "{}",
+        failures[0]
+    );
+
+    // A boundary added: the verdict is right, but the explanation claimed
+    // for NEW's decision is not, and a misspelt field is reported.
+    let admin = serde_json::json!([{"name": "admin", "document": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}}]);
+    let claim: Value = serde_json::json!({
+        "claim": "a boundary added is decided by the identity policy (wrong on purpose)",
+        "source": "https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html",
+        "old": {"principal": {"arn": "arn:aws:iam::111111111111:user/ops", "identity_policies": admin}},
+        "new": {"principal": {"arn": "arn:aws:iam::111111111111:user/ops", "identity_policies": admin,
+                "permissions_boundary": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}}},
+        "expect": "less-permissive",
+        "counterexample": {"new_deciding": ["identity"]}
+    });
+    let failures = run_scenario_claim(&path, &claim);
+    assert_eq!(failures.len(), 1, "{failures:#?}");
+    assert!(
+        failures[0].contains("ImplicitDeny decided by layers {\"boundary\"}"),
+        "{}",
+        failures[0]
+    );
+    let mut misspelt = claim;
+    misspelt["counterexample"] = serde_json::json!({"new_decided": ["boundary"]});
+    let failures = run_scenario_claim(&path, &misspelt);
+    assert_eq!(failures.len(), 1, "{failures:#?}");
+    assert!(
+        failures[0].contains("unknown field `counterexample.new_decided`"),
+        "{}",
+        failures[0]
+    );
 }
 
 #[test]
