@@ -248,7 +248,8 @@ fn widens<I: Interpretation>(
     }
 }
 
-/// Both sides encoded over one request model.
+/// Both sides encoded over one request model (two when the sides derive
+/// some key differently: the same variables, each side's own derivation).
 struct Encoded {
     model: RequestModel,
     old: AspectValues<Term>,
@@ -264,16 +265,26 @@ fn encode(
 ) -> Encoded {
     let mut policies = old.policies();
     policies.extend(new.policies());
-    let model = RequestModel::build(
-        &policies,
-        &[old.derived_key_facts(), new.derived_key_facts()],
-    );
+    let facts = [old.derived_key_facts(), new.derived_key_facts()];
+    let model = RequestModel::build_side(&policies, &facts, 0);
+    let new_model = RequestModel::sides_differ(&policies, &facts)
+        .then(|| RequestModel::build_side(&policies, &facts, 1));
     let interpretation = SymbolicInterpretation::new(&model);
     let old_aspects = old.aspects(&interpretation);
-    let new_aspects = new.aspects(&interpretation);
     let constraint = constraints.symbolic(&interpretation);
     let mut unsupported = model.unsupported.clone();
     unsupported.extend(interpretation.unsupported());
+    let new_aspects = match &new_model {
+        Some(new_model) => {
+            let new_interpretation = SymbolicInterpretation::new(new_model);
+            let aspects = new.aspects(&new_interpretation);
+            unsupported.extend(new_model.unsupported.iter().cloned());
+            unsupported.extend(new_interpretation.unsupported());
+            aspects
+        }
+        None => new.aspects(&interpretation),
+    };
+    unsupported.sort();
     unsupported.dedup();
     Encoded {
         old: old_aspects,

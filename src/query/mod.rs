@@ -35,3 +35,6 @@ mod tests;
 
 #[cfg(test)]
 mod property_tests;
+
+#[cfg(test)]
+mod setup_property_tests;

@@ -171,7 +171,7 @@ fn request() -> impl Strategy<Value = ConcreteRequest> {
 
 /// The request as constraints on the model; `None` when the model cannot
 /// hold it (more values than slots).
-fn fix_request(model: &RequestModel, request: &ConcreteRequest) -> Option<Term> {
+pub(super) fn fix_request(model: &RequestModel, request: &ConcreteRequest) -> Option<Term> {
     let principal = &model.principal;
     let mut parts = vec![
         principal

@@ -119,11 +119,13 @@ fn readable_principals(request: &ConcreteRequest) -> Vec<ConcreteRequest> {
             } else {
                 &["aws", "aws-cn"]
             };
-            for partition in partitions {
-                if let Some(candidate) =
-                    readable_principal(&base, kind, candidate_account, partition)
-                {
-                    candidates.push(candidate);
+            for keep_name in [false, true] {
+                for partition in partitions {
+                    if let Some(candidate) =
+                        readable_principal(&base, kind, candidate_account, partition, keep_name)
+                    {
+                        candidates.push(candidate);
+                    }
                 }
             }
         }
@@ -242,20 +244,38 @@ fn readable_principal(
     kind: PrincipalKind,
     account: &str,
     partition: &str,
+    keep_name: bool,
 ) -> Option<ConcreteRequest> {
     let principal = &request.principal;
+    // The solver's own name where a policy reads it (`${aws:username}`),
+    // `example` otherwise.
+    let name = match keep_name {
+        true => principal.name.as_deref().filter(|name| {
+            !name.is_empty()
+                && name
+                    .bytes()
+                    .all(|byte| byte.is_ascii_alphanumeric() || b"+=,.@_-".contains(&byte))
+        })?,
+        false => "example",
+    };
+    let role = if keep_name {
+        name.to_string()
+    } else {
+        "example-role".to_string()
+    };
     let text = match kind {
-        PrincipalKind::IamUser => format!("arn:aws:iam::{account}:user/example"),
+        PrincipalKind::IamUser => format!("arn:aws:iam::{account}:user/{name}"),
         PrincipalKind::RoleSession => {
-            format!("arn:aws:sts::{account}:assumed-role/example-role/example-session")
+            format!("arn:aws:sts::{account}:assumed-role/{role}/example-session")
         }
-        PrincipalKind::FederatedUser => format!("arn:aws:sts::{account}:federated-user/example"),
+        PrincipalKind::FederatedUser => format!("arn:aws:sts::{account}:federated-user/{name}"),
         PrincipalKind::AccountRoot => format!("arn:aws:iam::{account}:root"),
         _ => return None,
     };
     let text = text.replacen("arn:aws:", &format!("arn:{partition}:"), 1);
-    let mut readable = RequestPrincipal::parse(&text).ok()?;
-    readable.is_service_linked_role = principal.is_service_linked_role;
+    // Whether it is a service-linked role follows from the text alone, as
+    // when `iamz eval` reads it back.
+    let readable = RequestPrincipal::parse(&text).ok()?;
     let mut candidate = request.clone();
     candidate.principal = readable;
     Some(candidate)
@@ -408,12 +428,23 @@ fn catalog_action(
     if catalog.action(&request.action).is_some() {
         return None;
     }
-    service_prefix
+    if let Some(candidate) = service_prefix
         .as_deref()
-        .and_then(|prefix| catalog.service(prefix))?
-        .actions()
+        .and_then(|prefix| catalog.service(prefix))
+        .and_then(|service| {
+            service
+                .actions()
+                .iter()
+                .take(ACTION_CANDIDATES)
+                .find_map(|action| with_action(action, None))
+        })
+    {
+        return Some(candidate);
+    }
+    catalog
+        .services()
         .iter()
-        .take(ACTION_CANDIDATES)
+        .flat_map(|service| service.actions().iter().take(1))
         .find_map(|action| with_action(action, None))
 }
 

@@ -921,6 +921,19 @@ impl StringAbstraction {
         for (index, root) in roots.iter().enumerate() {
             classes.entry(*root).or_default().push(index);
         }
+        // The equalities that made each class: a conflict found in a class
+        // holds only while they hold, so every blocking clause names them.
+        let mut merged_by: BTreeMap<usize, Vec<Term>> = BTreeMap::new();
+        for equality in &self.equalities {
+            if truth(&equality.atom) {
+                merged_by
+                    .entry(roots[position(&equality.left)])
+                    .or_default()
+                    .push(equality.atom.clone());
+            }
+        }
+        let no_merges = Vec::new();
+        let merges_of = |root: usize| merged_by.get(&root).unwrap_or(&no_merges);
         let is_service = truth(&self.service_kind);
         let mut avoid: BTreeMap<usize, Vec<String>> = BTreeMap::new();
         'attempt: for _ in 0..8 {
@@ -961,12 +974,14 @@ impl StringAbstraction {
                     Witness::GaveUp => {
                         return TheoryVerdict::GaveUp("string search over budget".into())
                     }
-                    Witness::Empty if forbidden.is_empty() => return conflict(&constraints),
+                    Witness::Empty if forbidden.is_empty() => {
+                        return conflict(&constraints, merges_of(*root))
+                    }
                     Witness::Empty => {
                         // Either the class is empty anyway, or it is one string
                         // that an earlier class, unequal to it, is forced to as well.
                         let alone = match witness(&constraints, &[]) {
-                            Witness::Empty => return conflict(&constraints),
+                            Witness::Empty => return conflict(&constraints, merges_of(*root)),
                             Witness::GaveUp => {
                                 return TheoryVerdict::GaveUp("string search over budget".into())
                             }
@@ -1009,6 +1024,8 @@ impl StringAbstraction {
                             let mut clause = vec![equality.atom.clone()];
                             clause.extend(pin_reasons(&constraints).iter().map(Term::not));
                             clause.extend(pin_reasons(partner_constraints).iter().map(Term::not));
+                            clause.extend(merges_of(*root).iter().map(Term::not));
+                            clause.extend(merges_of(partner).iter().map(Term::not));
                             return TheoryVerdict::Conflict(Term::or(clause));
                         }
                         return TheoryVerdict::GaveUp(
@@ -1201,8 +1218,9 @@ fn witness(constraints: &[Constraint], forbidden: &[String]) -> Witness {
 }
 
 /// A small unsatisfiable subset of `constraints` (which are unsatisfiable)
-/// as a blocking clause.
-fn conflict(constraints: &[Constraint]) -> TheoryVerdict {
+/// as a blocking clause; `merges` are the equalities that put the
+/// constrained variables in one class (the clause holds only with them).
+fn conflict(constraints: &[Constraint], merges: &[Term]) -> TheoryVerdict {
     let search = |indices: &[usize]| {
         let chosen: Vec<(Language<'_>, bool)> = indices
             .iter()
@@ -1240,7 +1258,8 @@ fn conflict(constraints: &[Constraint]) -> TheoryVerdict {
     }
     TheoryVerdict::Conflict(Term::or(
         core.iter()
-            .filter_map(|index| constraints[*index].reason.as_ref().map(Term::not)),
+            .filter_map(|index| constraints[*index].reason.as_ref().map(Term::not))
+            .chain(merges.iter().map(Term::not)),
     ))
 }
 
@@ -1320,6 +1339,49 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn a_conflict_inside_a_class_names_the_equalities_that_made_it() {
+        // x in get*, y in put*, x = y: inconsistent only because x = y, so
+        // the blocking clause must allow x in get*, y in put*, x != y.
+        let mut abstraction = abstraction();
+        let x = Term::variable("action.name", Sort::String);
+        let y = Term::variable("action.service", Sort::String);
+        let get = abstraction
+            .abstract_term(&x.matches(&glob("get*")))
+            .unwrap();
+        let put = abstraction
+            .abstract_term(&y.matches(&glob("put*")))
+            .unwrap();
+        let equal = abstraction.abstract_term(&x.equals(&y)).unwrap();
+        let name_of = |term: &Term| {
+            let mut names = BTreeMap::new();
+            term.variables(&mut names);
+            assert_eq!(names.len(), 1, "{term:?}");
+            names.into_keys().next().unwrap()
+        };
+        let assign = |equal_holds: bool| {
+            model(&[
+                (&name_of(&get), Value::Bool(true)),
+                (&name_of(&put), Value::Bool(true)),
+                (&name_of(&equal), Value::Bool(equal_holds)),
+            ])
+        };
+        match abstraction.check_model(&assign(true)) {
+            TheoryVerdict::Conflict(clause) => {
+                assert_eq!(
+                    assign(false).evaluate(&clause),
+                    Some(Value::Bool(true)),
+                    "the clause {clause:?} forbids a consistent model"
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(
+            abstraction.check_model(&assign(false)),
+            TheoryVerdict::Consistent(_)
+        ));
     }
 
     #[test]

@@ -92,7 +92,9 @@ pub fn decode(model: &RequestModel, values: &Model) -> Result<ConcreteRequest, D
     request.resource_account = (!resource_account.is_empty()).then_some(resource_account);
     for key in model.keys.values() {
         let mut key_values = Vec::new();
-        for slot in &key.slots {
+        // A key the sides derive differently: what the request gives.
+        let slots = key.given.as_ref().unwrap_or(&key.slots);
+        for slot in slots {
             if values.evaluate(&slot.active) != Some(Value::Bool(true)) {
                 break;
             }

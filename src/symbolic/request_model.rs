@@ -266,6 +266,11 @@ pub struct KeyModel {
     pub multivalued: bool,
     pub slots: Vec<Slot>,
     pub binding: Option<KeyBinding>,
+    /// For a key the compared sides derive differently: the values the
+    /// request itself gives (only where no side derives the key). The
+    /// decoder prints these, not the side's values, so that each side
+    /// derives its own again.
+    pub given: Option<Vec<Slot>>,
     /// Fraction digits kept for numbers.
     pub scale: u32,
 }
@@ -356,18 +361,45 @@ impl RequestModel {
     /// gives its value, which every side reads). No facts: nothing but the
     /// request itself to derive from.
     pub fn build(policies: &[&PolicyDocument], facts: &[&DerivedKeyFacts]) -> RequestModel {
+        RequestModel::build_side(policies, facts, 0)
+    }
+
+    /// The model as side `side` of `facts` sees the request: the same
+    /// variables as every other side's model, keys the sides derive alike
+    /// bound alike, keys they derive differently derived by this side
+    /// (where no side derives them, the request's own value).
+    pub fn build_side(
+        policies: &[&PolicyDocument],
+        facts: &[&DerivedKeyFacts],
+        side: usize,
+    ) -> RequestModel {
         let none = DerivedKeyFacts::default();
         let facts: Vec<&DerivedKeyFacts> = if facts.is_empty() {
             vec![&none]
         } else {
             facts.to_vec()
         };
+        let side = side.min(facts.len() - 1);
         let usages = collect_usages(policies);
         let mut model = RequestModel::base();
         for (key, usage) in usages {
-            model.add_key(&key, &usage, &facts);
+            model.add_key(&key, &usage, &facts, side);
         }
         model
+    }
+
+    /// The sides of `facts` derive some key the policies read differently
+    /// (then each side needs its own model, see [`RequestModel::build_side`]).
+    pub fn sides_differ(policies: &[&PolicyDocument], facts: &[&DerivedKeyFacts]) -> bool {
+        facts.windows(2).any(|pair| pair[0] != pair[1])
+            && collect_usages(policies).keys().any(|key| {
+                let derivation = derivation_of(key);
+                let mut sides = facts
+                    .iter()
+                    .map(|facts| key_fact(facts, key, derivation.as_ref()));
+                let first = sides.next();
+                sides.any(|fact| Some(fact) != first)
+            })
     }
 
     fn base() -> RequestModel {
@@ -607,7 +639,7 @@ impl RequestModel {
         }
     }
 
-    fn add_key(&mut self, key: &str, usage: &KeyUsage, facts: &[&DerivedKeyFacts]) {
+    fn add_key(&mut self, key: &str, usage: &KeyUsage, facts: &[&DerivedKeyFacts], side: usize) {
         let given_values = facts
             .iter()
             .filter_map(|facts| given(facts, key))
@@ -702,12 +734,13 @@ impl RequestModel {
             multivalued,
             slots,
             binding,
+            given: None,
             scale,
         };
         if let Some(binding) = binding {
             self.bind_key(&mut key_model, binding);
         } else {
-            self.bind_derived(&mut key_model, facts);
+            self.bind_derived(&mut key_model, facts, side);
         }
         self.keys.insert(key.to_string(), key_model);
     }
@@ -715,7 +748,7 @@ impl RequestModel {
     /// Ties a key AWS derives from the request (or the scenario's request
     /// gives) to what each side's facts derive it from: the same rule as
     /// `DerivedKeyFacts::derive`, over the symbolic request.
-    fn bind_derived(&mut self, key: &mut KeyModel, facts: &[&DerivedKeyFacts]) {
+    fn bind_derived(&mut self, key: &mut KeyModel, facts: &[&DerivedKeyFacts], side: usize) {
         let derivation = derivation_of(&key.key_lowercase);
         let sides: Vec<KeyFact<'_>> = facts
             .iter()
@@ -733,29 +766,104 @@ impl RequestModel {
             }
             return;
         }
-        // The sides derive it differently: its value is the request's, and
-        // it is present wherever some side would derive it.
-        let derived_somewhere = Term::or(
-            sides
-                .iter()
-                .map(|fact| self.fact_presence(fact, derivation.as_ref())),
-        );
-        if let Some(slot) = key.slots.first_mut() {
-            slot.active = slot.active.or2(&derived_somewhere);
+        // The sides derive it differently. Where some side derives it, each
+        // side holds its own derivation (or nothing); elsewhere the request
+        // gives it or not, the same for every side.
+        let derived: Vec<Option<(Term, Vec<SymbolicValue>)>> = sides
+            .iter()
+            .map(|fact| self.pure_derivation(key, fact, derivation.as_ref()))
+            .collect();
+        let any_derives = Term::or(derived.iter().flatten().map(|(present, _)| present.clone()));
+        if let Some(first) = free.first() {
+            // Where a side derives the key, the request does not give it.
+            self.axioms.push((
+                AxiomId::DerivedKeys,
+                any_derives.implies(&first.active.not()),
+            ));
         }
+        let own = derived[side].clone();
+        for (index, slot) in key.slots.iter_mut().enumerate() {
+            let given = &free[index];
+            let (active, value) = match &own {
+                Some((present, values)) => match values.get(index) {
+                    Some(value) => (
+                        Term::ite(present, &Term::truth(), &given.active),
+                        ite_value(present, value, &given.value),
+                    ),
+                    None => (present.not().and2(&given.active), given.value.clone()),
+                },
+                None => (given.active.clone(), given.value.clone()),
+            };
+            slot.active = active;
+            slot.value = value;
+        }
+        key.given = Some(free);
     }
 
-    /// Where `fact` makes the key present.
-    fn fact_presence(&self, fact: &KeyFact<'_>, derivation: Option<&Derivation>) -> Term {
-        match (fact, derivation) {
-            (KeyFact::Given(_), _) => Term::truth(),
-            (KeyFact::Organization(Some(organization)), Some(derivation)) => {
-                let (guard, account) = self.account_of(derivation);
-                guard.and2(&in_accounts(&account, organization.paths.keys()))
+    /// Where `fact` alone gives the key, and its values there (no part of
+    /// the request's own choice).
+    fn pure_derivation(
+        &mut self,
+        key: &KeyModel,
+        fact: &KeyFact<'_>,
+        derivation: Option<&Derivation>,
+    ) -> Option<(Term, Vec<SymbolicValue>)> {
+        let constant = |model: &mut RequestModel, text: &str| {
+            let value = constant_value(key.family, key.scale, text);
+            if value.is_none() {
+                model.unsupported.push(format!(
+                    "condition key `{}` is given as `{text}`, which is not a value of its type ({:?})",
+                    key.display, key.family
+                ));
             }
-            (KeyFact::Tag(Some(_)), Some(derivation)) => self.derivation_guard(derivation),
-            (KeyFact::ResourceAccount, _) => self.resource_account.equals(&Term::string("")).not(),
-            _ => Term::falsity(),
+            value
+        };
+        match fact {
+            KeyFact::Given(values) => Some((
+                Term::truth(),
+                values
+                    .iter()
+                    .map(|text| constant(self, text))
+                    .collect::<Option<Vec<_>>>()?,
+            )),
+            KeyFact::Tag(Some(value)) => Some((
+                self.derivation_guard(derivation?),
+                vec![constant(self, value)?],
+            )),
+            KeyFact::ResourceAccount => Some((
+                self.resource_account.equals(&Term::string("")).not(),
+                vec![SymbolicValue::Text {
+                    value: self.resource_account.clone(),
+                    components: None,
+                }],
+            )),
+            KeyFact::Organization(Some(organization)) if key.family == ValueFamily::Text => {
+                let derivation = derivation?;
+                let (guard, account) = self.account_of(derivation);
+                let present = guard.and2(&in_accounts(&account, organization.paths.keys()));
+                let value = match derivation {
+                    Derivation::OrgId { .. } => Term::string(&organization.id),
+                    _ => {
+                        let mut value = Term::string("");
+                        for (path, accounts) in organization.accounts_by_path().into_iter().rev() {
+                            value = Term::ite(
+                                &in_accounts(&account, accounts.into_iter()),
+                                &Term::string(path),
+                                &value,
+                            );
+                        }
+                        value
+                    }
+                };
+                Some((
+                    present,
+                    vec![SymbolicValue::Text {
+                        value,
+                        components: None,
+                    }],
+                ))
+            }
+            _ => None,
         }
     }
 
@@ -1116,6 +1224,37 @@ fn key_fact<'f>(
         Some(Derivation::ResourceTag(wanted) | Derivation::ObjectTag(wanted)) => {
             tag(&facts.resource_tags, wanted)
         }
+    }
+}
+
+/// `then` where `condition` holds, `otherwise` elsewhere (two values of
+/// one family).
+fn ite_value(condition: &Term, then: &SymbolicValue, otherwise: &SymbolicValue) -> SymbolicValue {
+    match (then, otherwise) {
+        (SymbolicValue::Text { value: a, .. }, SymbolicValue::Text { value: b, .. }) => {
+            SymbolicValue::Text {
+                value: Term::ite(condition, a, b),
+                components: None,
+            }
+        }
+        (SymbolicValue::Number { scaled: a, scale }, SymbolicValue::Number { scaled: b, .. }) => {
+            SymbolicValue::Number {
+                scaled: Term::ite(condition, a, b),
+                scale: *scale,
+            }
+        }
+        (SymbolicValue::Date { milliseconds: a }, SymbolicValue::Date { milliseconds: b }) => {
+            SymbolicValue::Date {
+                milliseconds: Term::ite(condition, a, b),
+            }
+        }
+        (SymbolicValue::Ip { bits: a, is_v6: a6 }, SymbolicValue::Ip { bits: b, is_v6: b6 }) => {
+            SymbolicValue::Ip {
+                bits: Term::ite(condition, a, b),
+                is_v6: Term::ite(condition, a6, b6),
+            }
+        }
+        _ => otherwise.clone(),
     }
 }
 
