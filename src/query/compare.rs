@@ -8,7 +8,8 @@
 //! side allows nothing.
 
 use super::constraints::RequestConstraints;
-use super::engine::{Engine, QueryOptions, Search};
+use super::core::{Found, Query};
+use super::engine::QueryOptions;
 use super::error::QueryError;
 use crate::eval::{evaluate, evaluate_alone, ConcreteInterpretation, Decision, EvaluatedDecision};
 use crate::org::full_access_policy;
@@ -418,7 +419,7 @@ pub fn compare(
     }
     let interpretation = SymbolicInterpretation::new(&encoded.model);
     let aspects = compared_aspects(old, new, mode);
-    let mut engine = Engine::new(&encoded.model, &encoded.constraint, options)?;
+    let mut query = Query::new(&encoded.model, &encoded.constraint, options)?;
     let mut unknown = Vec::new();
     let mut witnessed = [false, false];
     for direction in [Direction::NewAllowsOldDenies, Direction::OldAllowsNewDenies] {
@@ -427,13 +428,14 @@ pub fn compare(
             continue;
         }
         // One check for the whole direction first: most comparisons agree.
-        match engine.search(&encoded.model, &any_difference)? {
-            Search::NotFound => continue,
-            Search::Unknown(reason) => {
+        // (The request it finds is not reported: each aspect's is.)
+        match query.find(&any_difference, |_| Ok(()))? {
+            Found::None => continue,
+            Found::Unknown(reason) => {
                 unknown.push(reason);
                 continue;
             }
-            Search::Found(_) => {}
+            Found::Certified(()) => {}
         }
         let mut earlier: Vec<Term> = Vec::new();
         for compared in &aspects {
@@ -447,37 +449,21 @@ pub fn compare(
                 goal.push(encoded.new.access.not());
             }
             earlier.push(differs);
-            match engine.search(&encoded.model, &Term::and(goal))? {
-                Search::NotFound => {}
-                Search::Unknown(reason) => unknown.push(reason),
-                Search::Found(request) => {
-                    // The request as a caller sends it: AWS (and `iamz
-                    // eval`) derive the rest.
-                    let mut request = *request;
-                    DerivedKeyFacts::strip(
-                        &mut request,
-                        &[old.derived_key_facts(), new.derived_key_facts()],
-                    );
-                    let request = if options.readable {
-                        let request =
-                            super::readable::make_readable(old, new, constraints, request);
-                        let mut policies = old.policies();
-                        policies.extend(new.policies());
-                        if let Some(reason) = super::readable::unrealistic(&request, &policies) {
-                            return Err(QueryError::UnrealisticCounterexample {
-                                reason,
-                                request: Box::new(request),
-                            });
-                        }
-                        request
-                    } else {
-                        request
-                    };
-                    let mut example =
-                        certify(old, new, constraints, direction, *compared, request)?;
-                    example
-                        .notes
-                        .extend(super::readable::unfitting_resource(&example.request));
+            let certified = query.find(&Term::and(goal), |request| {
+                counterexample(
+                    old,
+                    new,
+                    constraints,
+                    options,
+                    direction,
+                    *compared,
+                    request,
+                )
+            })?;
+            match certified {
+                Found::None => {}
+                Found::Unknown(reason) => unknown.push(reason),
+                Found::Certified(example) => {
                     witnessed[0] |= example.new.decision == Decision::Allow;
                     witnessed[1] |= example.old.decision == Decision::Allow;
                     comparison.counterexamples.push(example);
@@ -507,20 +493,58 @@ pub fn compare(
     };
     vacuity(
         &mut comparison,
-        &mut engine,
+        &mut query,
         &encoded,
         witnessed,
         widened || narrowed,
     )?;
-    comparison.solver_checks = engine.checks;
+    comparison.solver_checks = query.checks();
     Ok(comparison)
+}
+
+/// A found request as a counterexample: the derived keys left to `iamz
+/// eval`, made readable, checked to be a request AWS could receive, and
+/// certified by replay on both sides.
+fn counterexample(
+    old: &ComparedSide<'_>,
+    new: &ComparedSide<'_>,
+    constraints: &RequestConstraints,
+    options: &QueryOptions,
+    direction: Direction,
+    compared: ComparedAspect,
+    mut request: ConcreteRequest,
+) -> Result<Counterexample, QueryError> {
+    // The request as a caller sends it: AWS (and `iamz eval`) derive the rest.
+    DerivedKeyFacts::strip(
+        &mut request,
+        &[old.derived_key_facts(), new.derived_key_facts()],
+    );
+    let request = if options.readable {
+        let request = super::readable::make_readable(old, new, constraints, request);
+        let mut policies = old.policies();
+        policies.extend(new.policies());
+        if let Some(reason) = super::readable::unrealistic(&request, &policies) {
+            return Err(QueryError::UnrealisticCounterexample {
+                reason,
+                request: Box::new(request),
+            });
+        }
+        request
+    } else {
+        request
+    };
+    let mut example = certify(old, new, constraints, direction, compared, request)?;
+    example
+        .notes
+        .extend(super::readable::unfitting_resource(&example.request));
+    Ok(example)
 }
 
 /// Says when the verdict is vacuous: no request meets the constraints, or
 /// a side allows nothing within them.
 fn vacuity(
     comparison: &mut Comparison,
-    engine: &mut Engine,
+    query: &mut Query<'_>,
     encoded: &Encoded,
     witnessed: [bool; 2],
     differ: bool,
@@ -528,12 +552,8 @@ fn vacuity(
     if matches!(comparison.verdict, Verdict::Inconclusive { .. }) {
         return Ok(());
     }
-    let exists = |engine: &mut Engine, goal: &Term| -> Result<Option<bool>, QueryError> {
-        Ok(match engine.search(&encoded.model, goal)? {
-            Search::Found(_) => Some(true),
-            Search::NotFound => Some(false),
-            Search::Unknown(_) => None,
-        })
+    let exists = |query: &mut Query<'_>, goal: &Term| -> Result<Option<bool>, QueryError> {
+        query.exists(goal)
     };
     // A side that allows something was seen allowing in a counterexample;
     // otherwise ask. When the sides agree, one question answers both.
@@ -541,19 +561,19 @@ fn vacuity(
     let old_allows = if old_allows_seen {
         Some(true)
     } else {
-        exists(engine, &encoded.old.access)?
+        exists(query, &encoded.old.access)?
     };
     let new_allows = if new_allows_seen {
         Some(true)
     } else if !differ {
         old_allows
     } else {
-        exists(engine, &encoded.new.access)?
+        exists(query, &encoded.new.access)?
     };
     if old_allows != Some(true)
         && new_allows != Some(true)
         && comparison.counterexamples.is_empty()
-        && exists(engine, &Term::truth())? == Some(false)
+        && exists(query, &Term::truth())? == Some(false)
     {
         comparison
             .vacuous
@@ -581,7 +601,22 @@ fn scope_of(
 ) -> String {
     let requests = constraints.describe();
     match side {
-        ComparedSide::Setup(_) => format!("{requests}; the three-valued decision of each scenario"),
+        ComparedSide::Setup(setup) => {
+            let given = &setup.facts.derived_keys.request_context;
+            let context = if given.is_empty() {
+                String::new()
+            } else {
+                let keys: Vec<String> = given
+                    .iter()
+                    .map(|(key, values, _)| format!("{key} = {}", values.join(", ")))
+                    .collect();
+                format!(
+                    " with {} (as the scenario's request gives)",
+                    keys.join(", ")
+                )
+            };
+            format!("{requests}{context}; the three-valued decision of each scenario")
+        }
         ComparedSide::Policy(alone) => {
             let how = match mode {
                 PolicyComparisonMode::InContext => "in every company of other policies: what each allows, what each explicitly denies",

@@ -29,6 +29,10 @@ pub enum QueryError {
         reason: String,
         request: Box<ConcreteRequest>,
     },
+    /// An enumeration found a request its earlier findings' regions should
+    /// have excluded.
+    #[error("internal error: an enumeration found again a request it had excluded: {0:?}")]
+    RegionMissesFinding(Box<ConcreteRequest>),
     #[error("internal error: {0}")]
     Backend(#[from] BackendError),
     #[error("internal error: {0}")]

@@ -16,6 +16,7 @@
 
 pub mod compare;
 pub mod constraints;
+pub mod core;
 pub mod engine;
 pub mod error;
 pub mod readable;
@@ -26,6 +27,7 @@ pub use compare::{
     Comparison, Counterexample, Direction, PolicyComparisonMode, Replayed, Verdict,
 };
 pub use constraints::RequestConstraints;
+pub use core::{Enumeration, EnumerationEnd, Found, Query};
 pub use engine::{BackEndChoice, QueryOptions, Search};
 pub use error::QueryError;
 pub use zone::{find_access_outside_zone, OutsideAccess, Zone, ZoneVerdict};

@@ -410,7 +410,7 @@ fn catalog_action(
             .actions()
             .iter()
             .take(ACTION_CANDIDATES)
-            .find_map(|action| with_example(action))
+            .find_map(with_example)
         {
             return Some(candidate);
         }

@@ -4,7 +4,8 @@
 
 use super::compare::replay;
 use super::constraints::RequestConstraints;
-use super::engine::{Engine, QueryOptions, Search};
+use super::core::{Found, Query};
+use super::engine::QueryOptions;
 use super::error::QueryError;
 use crate::eval::{Decision, EvaluatedDecision};
 use crate::request::ConcreteRequest;
@@ -83,31 +84,29 @@ pub fn find_access_outside_zone(
         });
     }
     let goal = allowed.and2(&inside.not());
-    let mut engine = Engine::new(&model, &constraint, options)?;
-    match engine.search(&model, &goal)? {
-        Search::NotFound => Ok(ZoneVerdict::Contained),
-        Search::Unknown(reason) => Ok(ZoneVerdict::Inconclusive { reason }),
-        Search::Found(mut request) => {
-            DerivedKeyFacts::strip(&mut request, &[facts]);
-            let decision = replay(setup, &request);
-            let outside = !request.principal.kind.has_identity_side()
-                || !request
-                    .principal
-                    .account
-                    .as_ref()
-                    .is_some_and(|account| zone.accounts.contains(account));
-            if decision.decision != Decision::Allow || !outside {
-                return Err(QueryError::ReplayMismatch {
-                    side: "setup".into(),
-                    claimed: "Allow from outside the zone".into(),
-                    replayed: decision.decision,
-                    request,
-                });
-            }
-            Ok(ZoneVerdict::Exposed(Box::new(OutsideAccess {
-                request: *request,
-                decision,
-            })))
+    let mut query = Query::new(&model, &constraint, options)?;
+    let found = query.find(&goal, |mut request| {
+        DerivedKeyFacts::strip(&mut request, &[facts]);
+        let decision = replay(setup, &request);
+        let outside = !request.principal.kind.has_identity_side()
+            || !request
+                .principal
+                .account
+                .as_ref()
+                .is_some_and(|account| zone.accounts.contains(account));
+        if decision.decision != Decision::Allow || !outside {
+            return Err(QueryError::ReplayMismatch {
+                side: "setup".into(),
+                claimed: "Allow from outside the zone".into(),
+                replayed: decision.decision,
+                request: Box::new(request),
+            });
         }
-    }
+        Ok(OutsideAccess { request, decision })
+    })?;
+    Ok(match found {
+        Found::None => ZoneVerdict::Contained,
+        Found::Unknown(reason) => ZoneVerdict::Inconclusive { reason },
+        Found::Certified(access) => ZoneVerdict::Exposed(Box::new(access)),
+    })
 }

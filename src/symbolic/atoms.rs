@@ -31,7 +31,7 @@ use super::term::{
 use super::z3_backend::{Model, Value};
 use indexmap::IndexMap;
 use std::collections::{BTreeMap, HashMap};
-use std::rc::Rc;
+use std::sync::Arc;
 
 /// The query uses strings in a way the atom back end does not decide.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -41,7 +41,7 @@ pub struct OutOfFragment(pub String);
 /// A language atom: `variable ∈ L`.
 struct LanguageAtom {
     variable: String,
-    automaton: Rc<Automaton>,
+    automaton: Arc<Automaton>,
     /// The Boolean variable standing for the atom.
     atom: Term,
 }
@@ -53,7 +53,7 @@ struct StringVariable {
     /// Integer variable: `i` when the variable equals literal `i`.
     choice: Term,
     languages: Vec<usize>,
-    format: Option<Rc<Automaton>>,
+    format: Option<Arc<Automaton>>,
 }
 
 /// `left == right` between two string variables.
@@ -188,13 +188,13 @@ pub struct StringAbstraction {
     /// Lemmas implied by the atoms created so far, not yet handed out.
     pending_lemmas: Vec<Term>,
     formats: HashMap<String, Format>,
-    service_format: Rc<Automaton>,
+    service_format: Arc<Automaton>,
     /// `principal.kind = Service`, under which `principal.other` has the
     /// service-name format.
     service_kind: Term,
     service_variable: String,
     /// Non-empty strings (witnesses prefer them).
-    non_empty: Rc<Automaton>,
+    non_empty: Arc<Automaton>,
 }
 
 /// Longest literal split enumeration for `concat = literal`.
@@ -216,10 +216,10 @@ impl StringAbstraction {
                 .iter()
                 .map(|formatted| (formatted.name.clone(), formatted.format))
                 .collect(),
-            service_format: Rc::new(Automaton::from_regex(&service.format.regex())),
+            service_format: Arc::new(Automaton::from_regex(&service.format.regex())),
             service_kind: model.principal.is(crate::request::PrincipalKind::Service),
             service_variable: service.name,
-            non_empty: Rc::new(Automaton::from_regex(&Regex::Concat(vec![
+            non_empty: Arc::new(Automaton::from_regex(&Regex::Concat(vec![
                 Regex::printable(),
                 Regex::star(Regex::printable()),
             ]))),
@@ -366,7 +366,7 @@ impl StringAbstraction {
             let format = self
                 .formats
                 .get(name)
-                .map(|format| Rc::new(Automaton::from_regex(&format.regex())));
+                .map(|format| Arc::new(Automaton::from_regex(&format.regex())));
             self.variables.insert(
                 name.to_string(),
                 StringVariable {
@@ -452,7 +452,7 @@ impl StringAbstraction {
         let atom = Term::variable(&format!("atom.{index}"), Sort::Bool);
         self.languages.push(LanguageAtom {
             variable: variable.clone(),
-            automaton: Rc::new(Automaton::from_regex(regex)),
+            automaton: Arc::new(Automaton::from_regex(regex)),
             atom: atom.clone(),
         });
         self.language_index.insert(key, index);
@@ -1074,7 +1074,7 @@ impl StringAbstraction {
                 .get_index(choice as usize)
                 .expect("in range");
             into.push(Constraint {
-                language: Owned::Words(Rc::new(Trie::new([literal.as_str()]))),
+                language: Owned::Words(Arc::new(Trie::new([literal.as_str()]))),
                 positive: true,
                 reason: Some(variable.choice.equals(&Term::int(choice))),
             });
@@ -1083,7 +1083,7 @@ impl StringAbstraction {
             let in_range =
                 Term::or((0..literal_count).map(|index| variable.choice.equals(&Term::int(index))));
             into.push(Constraint {
-                language: Owned::Words(Rc::new(Trie::new(
+                language: Owned::Words(Arc::new(Trie::new(
                     variable.literals.keys().map(String::as_str),
                 ))),
                 positive: false,
@@ -1108,8 +1108,8 @@ impl StringAbstraction {
 
 #[derive(Clone)]
 enum Owned {
-    Automaton(Rc<Automaton>),
-    Words(Rc<Trie>),
+    Automaton(Arc<Automaton>),
+    Words(Arc<Trie>),
 }
 
 /// A language a class of variables must be in (`positive`) or out of.
@@ -1161,7 +1161,7 @@ fn is_satisfied(constraint: &Constraint, text: &str) -> bool {
 fn witness_preferring_text(
     constraints: &[Constraint],
     forbidden: &[String],
-    non_empty: &Rc<Automaton>,
+    non_empty: &Arc<Automaton>,
 ) -> Witness {
     let pinned = constraints
         .iter()

@@ -35,3 +35,14 @@ pub use encoder::SymbolicInterpretation;
 pub use request_model::RequestModel;
 pub use term::{Sort, Term};
 pub use z3_backend::{emit_smt2, CheckOutcome, Model, Z3Session};
+
+#[cfg(test)]
+mod tests {
+    /// What a batch of queries shares across threads must be `Send + Sync`.
+    #[test]
+    fn compiled_pieces_can_cross_threads() {
+        fn shareable<T: Send + Sync>() {}
+        shareable::<super::Term>();
+        shareable::<super::RequestModel>();
+    }
+}

@@ -28,7 +28,7 @@ use crate::values::ip::address_bits;
 use crate::values::{parse_date, parse_ip_address, Decimal};
 use indexmap::IndexMap;
 use std::collections::BTreeSet;
-use std::rc::Rc;
+use std::sync::Arc;
 
 /// The largest number of value slots given to one multivalued key.
 pub const MAX_SLOTS: usize = 8;
@@ -238,7 +238,7 @@ pub enum SymbolicValue {
     /// A string; with its six ARN components when the key carries ARNs.
     Text {
         value: Term,
-        components: Option<Rc<[Term; 6]>>,
+        components: Option<Arc<[Term; 6]>>,
     },
     /// A decimal number times `10^scale`.
     Number { scaled: Term, scale: u32 },
@@ -1054,7 +1054,7 @@ impl RequestModel {
             }
             SymbolicValue::Text {
                 value: Term::concat(pieces),
-                components: Some(Rc::new(parts)),
+                components: Some(Arc::new(parts)),
             }
         } else {
             let value = string_variable(name);
@@ -1129,7 +1129,7 @@ impl RequestModel {
                 if key.family == ValueFamily::Text {
                     slot.value = SymbolicValue::Text {
                         value,
-                        components: components.map(Rc::new),
+                        components: components.map(Arc::new),
                     };
                 } else {
                     self.unsupported.push(format!(

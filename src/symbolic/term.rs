@@ -11,7 +11,7 @@
 use crate::policy::pattern::{ArnPattern, Glob, WildcardRule};
 use crate::policy::template::{joined, ResolvedPiece};
 use std::fmt;
-use std::rc::Rc;
+use std::sync::Arc;
 
 /// The sort of a term.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -262,9 +262,9 @@ pub enum TermNode {
     /// chooses its encoding: the z3 string back end expands it into
     /// prefix/suffix/length constraints, the atom back end keeps it as one
     /// Boolean atom decided by automata.
-    Matches(Term, Rc<[GlobPiece]>),
+    Matches(Term, Arc<[GlobPiece]>),
     /// A pattern that depends on other variables (see [`TemplateAtom`]).
-    TemplateMatch(Rc<TemplateAtom>),
+    TemplateMatch(Arc<TemplateAtom>),
     Add(Vec<Term>),
     Subtract(Term, Term),
     LessOrEqual(Term, Term),
@@ -275,7 +275,7 @@ pub enum TermNode {
 
 /// A shared, immutable, simplified term.
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Term(Rc<TermNode>);
+pub struct Term(Arc<TermNode>);
 
 impl fmt::Debug for Term {
     fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -285,7 +285,7 @@ impl fmt::Debug for Term {
 
 impl Term {
     fn make(node: TermNode) -> Term {
-        Term(Rc::new(node))
+        Term(Arc::new(node))
     }
 
     pub fn node(&self) -> &TermNode {
@@ -294,7 +294,7 @@ impl Term {
 
     /// Identity of the shared node (for memoisation).
     pub fn address(&self) -> usize {
-        Rc::as_ptr(&self.0) as usize
+        Arc::as_ptr(&self.0) as usize
     }
 
     pub fn sort(&self) -> Sort {
@@ -682,7 +682,7 @@ impl Term {
             let values: Vec<String> = constant[1..].iter().map(|text| text.to_string()).collect();
             return Term::bool(atom.holds(constant[0], &values));
         }
-        Term::make(TermNode::TemplateMatch(Rc::new(atom)))
+        Term::make(TermNode::TemplateMatch(Arc::new(atom)))
     }
 
     // ---- integers ----
