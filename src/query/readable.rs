@@ -15,6 +15,10 @@ use crate::semantics::alone::AspectValues;
 /// How many catalog actions are tried before giving up on a nicer name.
 const ACTION_CANDIDATES: usize = 4000;
 
+/// How many actions extending the solver's name are tried with example
+/// resources (each tries several Regions and accounts).
+const EXTENDING_WITH_EXAMPLES: usize = 16;
+
 /// A more readable request decided exactly like `request` on both sides.
 pub fn make_readable(
     old: &ComparedSide<'_>,
@@ -390,6 +394,34 @@ fn catalog_action(
         .action_lowercase
         .split_once(':')
         .map(|(service, _)| service.to_string());
+    // The solver picks the shortest name a pattern admits (`get` for
+    // `Get*`): the catalog actions that extend it are the likeliest to
+    // decide alike, so they are tried first.
+    if let (Some(prefix), Some((_, name))) = (
+        service_prefix.as_deref(),
+        request.action_lowercase.split_once(':'),
+    ) {
+        if let Some(service) = catalog.service(prefix) {
+            let extending: Vec<&crate::catalog::Action> = service
+                .actions()
+                .iter()
+                .filter(|action| action.name().to_ascii_lowercase().starts_with(name))
+                .collect();
+            if let Some(candidate) = extending
+                .iter()
+                .filter(|action| action.fits_resource(&request.resource))
+                .find_map(|action| with_action(action, None))
+                .or_else(|| {
+                    extending
+                        .iter()
+                        .take(EXTENDING_WITH_EXAMPLES)
+                        .find_map(|action| with_example(action))
+                })
+            {
+                return Some(candidate);
+            }
+        }
+    }
     let fitting = catalog.actions_fitting(&request.resource);
     let same_service = |action: &crate::catalog::Action| {
         Some(action.service_prefix().to_ascii_lowercase()) == service_prefix

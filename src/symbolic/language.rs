@@ -13,7 +13,8 @@
 //! Trusts nothing; depends only on `term::Regex`.
 
 use super::term::Regex;
-use std::collections::{HashMap, VecDeque};
+use rustc_hash::FxHashSet;
+use std::collections::VecDeque;
 
 /// The characters requests are built from.
 const FIRST: u8 = b' ';
@@ -365,8 +366,10 @@ pub fn find_witness_over(languages: &[(Language<'_>, bool)], first: u8) -> Witne
     };
     // Parent links rebuild the witness.
     let mut states: Vec<(ProductState, usize, u8)> = vec![(initial.clone(), usize::MAX, 0)];
-    let mut seen: HashMap<ProductState, ()> = HashMap::new();
-    seen.insert(initial, ());
+    // Product states are many small vectors: a fast hash (nothing here is
+    // exposed to adversarial keys).
+    let mut seen: FxHashSet<ProductState> = FxHashSet::default();
+    seen.insert(initial);
     let mut queue = VecDeque::from([0usize]);
     while let Some(index) = queue.pop_front() {
         if accepts(&states[index].0) {
@@ -383,13 +386,13 @@ pub fn find_witness_over(languages: &[(Language<'_>, bool)], first: u8) -> Witne
             let Some(next) = advance(languages, &states[index].0, character) else {
                 continue;
             };
-            if seen.contains_key(&next) {
+            if seen.contains(&next) {
                 continue;
             }
             if states.len() >= STATE_BUDGET {
                 return Witness::GaveUp;
             }
-            seen.insert(next.clone(), ());
+            seen.insert(next.clone());
             states.push((next, index, character));
             queue.push_back(states.len() - 1);
         }
