@@ -204,7 +204,7 @@ fn main() {
                                 eprintln!("{name} ({kind}): inconclusive: {reason}");
                                 format!(
                                     "inconclusive: {}",
-                                    reason.chars().take(60).collect::<String>()
+                                    reason.to_string().chars().take(60).collect::<String>()
                                 )
                             }
                         },

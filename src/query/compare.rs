@@ -10,7 +10,7 @@
 use super::constraints::RequestConstraints;
 use super::core::{Found, Query};
 use super::engine::QueryOptions;
-use super::error::QueryError;
+use super::error::{InconclusiveReason, QueryError};
 use crate::eval::{evaluate, evaluate_alone, ConcreteInterpretation, Decision, EvaluatedDecision};
 use crate::org::full_access_policy;
 use crate::policy::{PolicyDocument, PolicyKind};
@@ -18,7 +18,7 @@ use crate::request::{ConcreteRequest, PrincipalKind};
 use crate::semantics::alone::{access_aspects, Aspect, AspectValues, PolicyAlone};
 use crate::semantics::derived_keys::DerivedKeyFacts;
 use crate::semantics::{Interpretation, Setup};
-use crate::symbolic::{RequestModel, SymbolicInterpretation, Term};
+use crate::symbolic::{RequestModel, SymbolicInterpretation, Term, Unsupported};
 
 /// How NEW compares with OLD.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,7 +33,7 @@ pub enum Verdict {
     Incomparable,
     /// The solver gave up (timeout, unknown) or the encoding does not cover
     /// a construct; counterexamples found before that are still valid.
-    Inconclusive { reason: String },
+    Inconclusive { reason: InconclusiveReason },
 }
 
 /// Which way a counterexample differs.
@@ -256,7 +256,7 @@ struct Encoded {
     old: AspectValues<Term>,
     new: AspectValues<Term>,
     constraint: Term,
-    unsupported: Vec<String>,
+    unsupported: Vec<Unsupported>,
 }
 
 fn encode(
@@ -413,7 +413,7 @@ pub fn compare(
     };
     if !encoded.unsupported.is_empty() {
         comparison.verdict = Verdict::Inconclusive {
-            reason: format!("not supported: {}", encoded.unsupported.join("; ")),
+            reason: InconclusiveReason::Unsupported(encoded.unsupported.clone()),
         };
         return Ok(comparison);
     }
@@ -481,7 +481,7 @@ pub fn compare(
     let narrowed = differs(Direction::OldAllowsNewDenies);
     comparison.verdict = if !unknown.is_empty() {
         Verdict::Inconclusive {
-            reason: format!("solver: {}", unknown.join("; ")),
+            reason: InconclusiveReason::of_solver(unknown),
         }
     } else {
         match (widened, narrowed) {

@@ -4,6 +4,7 @@ use crate::eval::Decision;
 use crate::request::ConcreteRequest;
 use crate::symbolic::decoder::DecodeError;
 use crate::symbolic::z3_backend::BackendError;
+use crate::symbolic::Unsupported;
 
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum QueryError {
@@ -39,4 +40,46 @@ pub enum QueryError {
     Decode(#[from] DecodeError),
     #[error("bad request constraint: {0}")]
     BadConstraint(String),
+}
+
+/// Why a verdict is inconclusive: never a proof, and never a finding
+/// beyond the counterexamples already replayed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InconclusiveReason {
+    /// Constructs the encoding does not cover.
+    Unsupported(Vec<Unsupported>),
+    /// The solver ran out of its time limit.
+    Timeout,
+    /// The solver gave up for another reason (its own words).
+    SolverGaveUp(Vec<String>),
+}
+
+impl InconclusiveReason {
+    /// The reason of searches the solver did not finish.
+    pub fn of_solver(reasons: Vec<String>) -> InconclusiveReason {
+        let timed_out = |reason: &String| {
+            let reason = reason.to_ascii_lowercase();
+            reason.contains("timeout") || reason.contains("canceled")
+        };
+        if !reasons.is_empty() && reasons.iter().all(timed_out) {
+            InconclusiveReason::Timeout
+        } else {
+            InconclusiveReason::SolverGaveUp(reasons)
+        }
+    }
+}
+
+impl std::fmt::Display for InconclusiveReason {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            InconclusiveReason::Unsupported(constructs) => {
+                let texts: Vec<String> = constructs.iter().map(ToString::to_string).collect();
+                write!(formatter, "not supported: {}", texts.join("; "))
+            }
+            InconclusiveReason::Timeout => write!(formatter, "solver: timeout"),
+            InconclusiveReason::SolverGaveUp(reasons) => {
+                write!(formatter, "solver: {}", reasons.join("; "))
+            }
+        }
+    }
 }

@@ -29,7 +29,7 @@ pub use compare::{
 pub use constraints::RequestConstraints;
 pub use core::{Enumeration, EnumerationEnd, Found, Query};
 pub use engine::{BackEndChoice, QueryOptions, Search};
-pub use error::QueryError;
+pub use error::{InconclusiveReason, QueryError};
 pub use zone::{find_access_outside_zone, OutsideAccess, Zone, ZoneVerdict};
 
 #[cfg(test)]

@@ -6,6 +6,8 @@
 //!   whether one setup reaches outside a zone;
 //! - a malformed constraint is an error: a claim states what AWS decides,
 //!   not how iamz rejects its input;
+//! - an inconclusive verdict carries a typed reason (what iamz cannot
+//!   encode is not an AWS truth);
 //! - `Bool` values compared without regard to case, and service principals
 //!   compared without regard to case: iamz's reading (docs/semantics.md),
 //!   which no AWS page states, so they cannot be claims. (The page on
@@ -64,6 +66,27 @@ fn service_principals_ignore_case() {
     );
     assert_eq!(comparison.verdict, Verdict::Equivalent, "{comparison:#?}");
     assert!(comparison.vacuous.is_empty(), "{comparison:#?}");
+}
+
+#[test]
+fn an_unsupported_construct_is_a_typed_reason() {
+    // One key compared as an IP address and as text: the encoding holds
+    // one type per key, so the verdict is inconclusive, saying which key.
+    let ip = r#"{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {"IpAddress": {"aws:SourceIp": "10.0.0.0/8"}}}"#;
+    let text = r#"{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {"StringEquals": {"aws:SourceIp": "10.0.0.1"}}}"#;
+    let comparison = compare_kind(PolicyKind::Identity, ip, text);
+    match comparison.verdict {
+        Verdict::Inconclusive {
+            reason: InconclusiveReason::Unsupported(constructs),
+        } => assert!(
+            constructs.iter().any(|construct| matches!(
+                construct,
+                crate::symbolic::Unsupported::KeyComparedAsSeveralTypes { key, .. } if key == "aws:SourceIp"
+            )),
+            "{constructs:?}"
+        ),
+        other => panic!("{other:?}"),
+    }
 }
 
 #[test]

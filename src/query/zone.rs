@@ -6,7 +6,7 @@ use super::compare::replay;
 use super::constraints::RequestConstraints;
 use super::core::{Found, Query};
 use super::engine::QueryOptions;
-use super::error::QueryError;
+use super::error::{InconclusiveReason, QueryError};
 use crate::eval::{Decision, EvaluatedDecision};
 use crate::request::ConcreteRequest;
 use crate::semantics::derived_keys::DerivedKeyFacts;
@@ -34,7 +34,7 @@ pub enum ZoneVerdict {
     Contained,
     Exposed(Box<OutsideAccess>),
     Inconclusive {
-        reason: String,
+        reason: InconclusiveReason,
     },
 }
 
@@ -80,7 +80,7 @@ pub fn find_access_outside_zone(
         let mut reasons = model.unsupported.clone();
         reasons.extend(unsupported);
         return Ok(ZoneVerdict::Inconclusive {
-            reason: format!("not supported: {}", reasons.join("; ")),
+            reason: InconclusiveReason::Unsupported(reasons),
         });
     }
     let goal = allowed.and2(&inside.not());
@@ -106,7 +106,9 @@ pub fn find_access_outside_zone(
     })?;
     Ok(match found {
         Found::None => ZoneVerdict::Contained,
-        Found::Unknown(reason) => ZoneVerdict::Inconclusive { reason },
+        Found::Unknown(reason) => ZoneVerdict::Inconclusive {
+            reason: InconclusiveReason::of_solver(vec![reason]),
+        },
         Found::Certified(access) => ZoneVerdict::Exposed(Box::new(access)),
     })
 }

@@ -2,7 +2,7 @@
 
 use super::decision::decision_json;
 use crate::eval::EvaluatedDecision;
-use crate::query::{Comparison, Counterexample, Direction, Verdict};
+use crate::query::{Comparison, Counterexample, Direction, InconclusiveReason, Verdict};
 use crate::request::ConcreteRequest;
 use crate::semantics::alone::Aspect;
 use serde_json::{json, Map, Value};
@@ -82,7 +82,18 @@ pub fn comparison_json(comparison: &Comparison) -> Value {
         "solver_checks": comparison.solver_checks,
     });
     if let Verdict::Inconclusive { reason } = &comparison.verdict {
-        object["reason"] = json!(reason);
+        object["reason"] = json!(reason.to_string());
+        object["reason_kind"] = json!(match reason {
+            InconclusiveReason::Unsupported(_) => "unsupported",
+            InconclusiveReason::Timeout => "timeout",
+            InconclusiveReason::SolverGaveUp(_) => "solver",
+        });
+        if let InconclusiveReason::Unsupported(constructs) = reason {
+            object["unsupported"] = json!(constructs
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>());
+        }
     }
     object
 }

@@ -18,6 +18,7 @@ use super::patterns::{
 };
 use super::request_model::{RequestModel, SymbolicValue};
 use super::term::{TemplateAtom, TemplatePiece, TemplateRule, Term};
+use super::unsupported::{PolicyElement, Unsupported};
 use crate::policy::pattern::{GlobToken, WildcardRule};
 use crate::policy::template::{ResolvedPiece, Template, TemplatePart};
 use crate::policy::{ActionPattern, Comparison, ConditionValue, Ordering, ResourcePattern};
@@ -30,7 +31,7 @@ use std::collections::HashMap;
 /// Builds terms for the atoms over one request model.
 pub struct SymbolicInterpretation<'m> {
     model: &'m RequestModel,
-    unsupported: RefCell<Vec<String>>,
+    unsupported: RefCell<Vec<Unsupported>>,
     action_cache: RefCell<HashMap<String, Term>>,
     resource_cache: RefCell<HashMap<String, Term>>,
 }
@@ -60,11 +61,11 @@ impl<'m> SymbolicInterpretation<'m> {
 
     /// Constructs met so far that the encoding does not support (their
     /// atoms were encoded as false; a query must not trust its verdict).
-    pub fn unsupported(&self) -> Vec<String> {
+    pub fn unsupported(&self) -> Vec<Unsupported> {
         self.unsupported.borrow().clone()
     }
 
-    fn refuse(&self, what: String) -> Term {
+    fn refuse(&self, what: Unsupported) -> Term {
         let mut unsupported = self.unsupported.borrow_mut();
         if !unsupported.contains(&what) {
             unsupported.push(what);
@@ -456,7 +457,11 @@ impl Interpretation for SymbolicInterpretation<'_> {
         };
         let term = match result {
             Ok(term) => term,
-            Err(error) => self.refuse(format!("action `{}`: {error}", pattern.text)),
+            Err(error) => self.refuse(Unsupported::PolicyElement {
+                element: PolicyElement::Action,
+                text: pattern.text.clone(),
+                why: error.to_string(),
+            }),
         };
         self.action_cache
             .borrow_mut()
@@ -508,7 +513,11 @@ impl Interpretation for SymbolicInterpretation<'_> {
         };
         let term = match result {
             Ok(term) => term,
-            Err(error) => self.refuse(format!("resource `{}`: {error}", pattern.text)),
+            Err(error) => self.refuse(Unsupported::PolicyElement {
+                element: PolicyElement::Resource,
+                text: pattern.text.clone(),
+                why: error.to_string(),
+            }),
         };
         self.resource_cache
             .borrow_mut()
@@ -605,7 +614,11 @@ impl Interpretation for SymbolicInterpretation<'_> {
     ) -> Term {
         match self.compare_value(comparison, value, policy_value) {
             Ok(term) => term,
-            Err(error) => self.refuse(format!("condition value `{}`: {error}", policy_value.text)),
+            Err(error) => self.refuse(Unsupported::PolicyElement {
+                element: PolicyElement::ConditionValue,
+                text: policy_value.text.clone(),
+                why: error.to_string(),
+            }),
         }
     }
 }

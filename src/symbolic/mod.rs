@@ -29,11 +29,13 @@ pub mod language;
 pub mod patterns;
 pub mod request_model;
 pub mod term;
+pub mod unsupported;
 pub mod z3_backend;
 
 pub use encoder::SymbolicInterpretation;
 pub use request_model::RequestModel;
 pub use term::{Sort, Term};
+pub use unsupported::{PolicyElement, Unsupported};
 pub use z3_backend::{emit_smt2, CheckOutcome, Model, Z3Session};
 
 #[cfg(test)]

@@ -20,6 +20,7 @@
 
 use super::axioms::{binding_of, AxiomId, KeyBinding, MULTIVALUED_KEYS};
 use super::term::{Regex, Sort, Term};
+use super::unsupported::Unsupported;
 use crate::policy::template::TemplatePart;
 use crate::policy::{BaseOperator, Comparison, ConditionValue, PolicyDocument};
 use crate::request::PrincipalKind;
@@ -324,7 +325,7 @@ pub struct RequestModel {
     /// Why the model is not exact, if it is not.
     pub approximations: Vec<String>,
     /// Constructs the encoding does not support.
-    pub unsupported: Vec<String>,
+    pub unsupported: Vec<Unsupported>,
 }
 
 /// What the policies do with one key.
@@ -649,10 +650,11 @@ impl RequestModel {
         // binds it otherwise.
         let binding = binding_of(key).filter(|_| given_values.is_none());
         if usage.families.len() > 1 {
-            self.unsupported.push(format!(
-                "condition key `{}` is compared as more than one type ({:?})",
-                usage.display, usage.families
-            ));
+            self.unsupported
+                .push(Unsupported::KeyComparedAsSeveralTypes {
+                    key: usage.display.clone(),
+                    types: usage.families.iter().copied().collect(),
+                });
         }
         let family = usage
             .families
@@ -661,10 +663,10 @@ impl RequestModel {
             .copied()
             .unwrap_or(ValueFamily::Text);
         if usage.read_by_variable && family != ValueFamily::Text {
-            self.unsupported.push(format!(
-                "condition key `{}` is read by a policy variable but compared as {:?}",
-                usage.display, family
-            ));
+            self.unsupported.push(Unsupported::VariableOnTypedKey {
+                key: usage.display.clone(),
+                family,
+            });
         }
         let multivalued =
             binding.is_none() && (usage.set_qualified || MULTIVALUED_KEYS.contains(&key));
@@ -674,10 +676,13 @@ impl RequestModel {
             1
         };
         match given_values {
-            Some(count) if count > 1 && !multivalued => self.unsupported.push(format!(
-                "the scenario gives {count} values of `{}`, which the policies use as single-valued",
-                usage.display
-            )),
+            Some(count) if count > 1 && !multivalued => {
+                self.unsupported
+                    .push(Unsupported::SeveralValuesOfSingleValuedKey {
+                        key: usage.display.clone(),
+                        count,
+                    })
+            }
             Some(count) => slot_count = slot_count.max(count),
             None => {}
         }
@@ -811,10 +816,11 @@ impl RequestModel {
         let constant = |model: &mut RequestModel, text: &str| {
             let value = constant_value(key.family, key.scale, text);
             if value.is_none() {
-                model.unsupported.push(format!(
-                    "condition key `{}` is given as `{text}`, which is not a value of its type ({:?})",
-                    key.display, key.family
-                ));
+                model.unsupported.push(Unsupported::GivenValueNotOfType {
+                    key: key.display.clone(),
+                    value: text.to_string(),
+                    family: key.family,
+                });
             }
             value
         };
@@ -931,10 +937,10 @@ impl RequestModel {
             }
             KeyFact::Organization(Some(organization)) => {
                 if key.family != ValueFamily::Text {
-                    self.unsupported.push(format!(
-                        "condition key `{}` is compared as {:?} but holds text",
-                        key.display, key.family
-                    ));
+                    self.unsupported.push(Unsupported::TextKeyComparedAs {
+                        key: key.display.clone(),
+                        family: key.family,
+                    });
                     return;
                 }
                 let (_, account) = self.account_of(derivation);
@@ -1003,10 +1009,11 @@ impl RequestModel {
                         slot.value = value;
                     }
                     None => {
-                        self.unsupported.push(format!(
-                            "condition key `{}` is given as `{text}`, which is not a value of its type ({:?})",
-                            key.display, key.family
-                        ));
+                        self.unsupported.push(Unsupported::GivenValueNotOfType {
+                            key: key.display.clone(),
+                            value: text.to_string(),
+                            family: key.family,
+                        });
                         slot.active = free[index].active.clone();
                     }
                 },
@@ -1018,10 +1025,10 @@ impl RequestModel {
     /// The key holds the one text `value` where `present`.
     fn bind_to_text(&mut self, key: &mut KeyModel, present: Term, value: Term) {
         if key.family != ValueFamily::Text {
-            self.unsupported.push(format!(
-                "condition key `{}` is compared as {:?} but holds text",
-                key.display, key.family
-            ));
+            self.unsupported.push(Unsupported::TextKeyComparedAs {
+                key: key.display.clone(),
+                family: key.family,
+            });
             return;
         }
         for (index, slot) in key.slots.iter_mut().enumerate() {
@@ -1132,10 +1139,10 @@ impl RequestModel {
                         components: components.map(Arc::new),
                     };
                 } else {
-                    self.unsupported.push(format!(
-                        "condition key `{}` is compared as {:?} but holds text",
-                        key.display, key.family
-                    ));
+                    self.unsupported.push(Unsupported::TextKeyComparedAs {
+                        key: key.display.clone(),
+                        family: key.family,
+                    });
                 }
             }
         }
