@@ -495,6 +495,9 @@ pub fn compare(
         &mut comparison,
         &mut query,
         &encoded,
+        old,
+        new,
+        constraints,
         witnessed,
         widened || narrowed,
     )?;
@@ -542,10 +545,14 @@ fn counterexample(
 
 /// Says when the verdict is vacuous: no request meets the constraints, or
 /// a side allows nothing within them.
+#[allow(clippy::too_many_arguments)]
 fn vacuity(
     comparison: &mut Comparison,
     query: &mut Query<'_>,
     encoded: &Encoded,
+    old: &ComparedSide<'_>,
+    new: &ComparedSide<'_>,
+    constraints: &RequestConstraints,
     witnessed: [bool; 2],
     differ: bool,
 ) -> Result<(), QueryError> {
@@ -558,12 +565,12 @@ fn vacuity(
     // A side that allows something was seen allowing in a counterexample;
     // otherwise ask. When the sides agree, one question answers both.
     let [new_allows_seen, old_allows_seen] = witnessed;
-    let old_allows = if old_allows_seen {
+    let old_allows = if old_allows_seen || sample_allows(old, constraints) {
         Some(true)
     } else {
         exists(query, &encoded.old.access)?
     };
-    let new_allows = if new_allows_seen {
+    let new_allows = if new_allows_seen || sample_allows(new, constraints) {
         Some(true)
     } else if !differ {
         old_allows
@@ -592,6 +599,67 @@ fn vacuity(
         }
     }
     Ok(())
+}
+
+/// Whether a single policy allows an obvious request: for each Allow
+/// statement, its first action (a catalog action for a pattern) on its
+/// first resource (wildcards filled in), by an example user, replayed. A
+/// request that replays as allowed within the constraints shows the side
+/// is not vacuous without asking the solver; any other answer proves
+/// nothing, and the solver is asked.
+fn sample_allows(side: &ComparedSide<'_>, constraints: &RequestConstraints) -> bool {
+    let ComparedSide::Policy(alone) = side else {
+        return false;
+    };
+    let account = constraints
+        .principal_account
+        .clone()
+        .unwrap_or_else(|| "111122223333".to_string());
+    let Ok(principal) =
+        crate::request::RequestPrincipal::parse(&format!("arn:aws:iam::{account}:user/example"))
+    else {
+        return false;
+    };
+    let catalog = crate::catalog::Catalog::get;
+    alone
+        .layer
+        .policies
+        .iter()
+        .flat_map(|policy| policy.statements.iter())
+        .any(|statement| {
+            if statement.effect != crate::policy::Effect::Allow || statement.actions.negated {
+                return false;
+            }
+            let Some(pattern) = statement.actions.patterns.first() else {
+                return false;
+            };
+            let action = if pattern.text.contains(['*', '?']) {
+                match catalog().expand_action_pattern(&pattern.text).first() {
+                    Some(action) => action.full_name().to_string(),
+                    None => return false,
+                }
+            } else {
+                pattern.text.clone()
+            };
+            let resource = match &statement.resources {
+                None => "*".to_string(),
+                Some(clause) if clause.negated => return false,
+                Some(clause) => match clause.patterns.first() {
+                    Some(pattern) if pattern.text.contains("${") => return false,
+                    Some(pattern) if pattern.text == "*" => "*".to_string(),
+                    Some(pattern) => pattern.text.replace('*', "example").replace('?', "x"),
+                    None => return false,
+                },
+            };
+            let mut request = ConcreteRequest::new(principal.clone(), &action, &resource);
+            request.resource_account =
+                Some(constraints.resource_account.clone().unwrap_or_else(|| {
+                    crate::scenario::setup::arn_account(&resource)
+                        .unwrap_or(&account)
+                        .to_string()
+                }));
+            constraints.admits(&request) && side.replay(&request).aspects.access
+        })
 }
 
 fn scope_of(

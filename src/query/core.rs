@@ -65,7 +65,11 @@ impl<F> Enumeration<F> {
 /// over one model shares everything already learnt).
 pub struct Query<'m> {
     model: &'m RequestModel,
-    engine: Engine,
+    constraint: Term,
+    options: QueryOptions,
+    /// Made on the first search that needs the solver (a goal that is
+    /// false as written needs none, and starting z3 costs milliseconds).
+    engine: Option<Engine>,
 }
 
 impl<'m> Query<'m> {
@@ -77,18 +81,31 @@ impl<'m> Query<'m> {
     ) -> Result<Query<'m>, QueryError> {
         Ok(Query {
             model,
-            engine: Engine::new(model, constraint, options)?,
+            constraint: constraint.clone(),
+            options: options.clone(),
+            engine: None,
         })
     }
 
     /// Solver checks run so far.
     pub fn checks(&self) -> usize {
-        self.engine.checks
+        self.engine.as_ref().map_or(0, |engine| engine.checks)
+    }
+
+    fn search(&mut self, goal: &Term) -> Result<Search, QueryError> {
+        if goal.is_false() {
+            return Ok(Search::NotFound);
+        }
+        if self.engine.is_none() {
+            self.engine = Some(Engine::new(self.model, &self.constraint, &self.options)?);
+        }
+        let engine = self.engine.as_mut().expect("just made");
+        engine.search(self.model, goal)
     }
 
     /// Whether some request meets `goal`: `None` when the solver gave up.
     pub fn exists(&mut self, goal: &Term) -> Result<Option<bool>, QueryError> {
-        Ok(match self.engine.search(self.model, goal)? {
+        Ok(match self.search(goal)? {
             Search::Found(_) => Some(true),
             Search::NotFound => Some(false),
             Search::Unknown(_) => None,
@@ -101,7 +118,7 @@ impl<'m> Query<'m> {
         goal: &Term,
         certify: impl FnOnce(ConcreteRequest) -> Result<F, QueryError>,
     ) -> Result<Found<F>, QueryError> {
-        Ok(match self.engine.search(self.model, goal)? {
+        Ok(match self.search(goal)? {
             Search::Found(request) => Found::Certified(certify(*request)?),
             Search::NotFound => Found::None,
             Search::Unknown(reason) => Found::Unknown(reason),
@@ -130,7 +147,7 @@ impl<'m> Query<'m> {
             }
             let mut parts = vec![goal.clone()];
             parts.extend(excluded.iter().map(Term::not));
-            match self.engine.search(self.model, &Term::and(parts))? {
+            match self.search(&Term::and(parts))? {
                 Search::NotFound => {
                     return Ok(Enumeration {
                         findings,

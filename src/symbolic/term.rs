@@ -417,10 +417,24 @@ impl Term {
         children.sort();
         children.dedup();
         // x and not x: binary search for each negation's operand.
+        // Also x and not x when x is itself a conjunction that was flattened
+        // into the children (and dually for disjunctions).
         for child in &children {
             if let TermNode::Not(inner) = child.node() {
                 if children.binary_search(inner).is_ok() {
                     return Term::bool(!neutral);
+                }
+                let flattened = match (inner.node(), conjunction) {
+                    (TermNode::And(parts), true) | (TermNode::Or(parts), false) => Some(parts),
+                    _ => None,
+                };
+                if let Some(parts) = flattened {
+                    if parts
+                        .iter()
+                        .all(|part| children.binary_search(part).is_ok())
+                    {
+                        return Term::bool(!neutral);
+                    }
                 }
             }
         }
@@ -832,6 +846,13 @@ mod tests {
         assert_eq!(Term::and([x.clone(), x.clone()]), x);
         assert!(Term::and([x.clone(), x.not()]).is_false());
         assert!(Term::or([x.clone(), x.not()]).is_true());
+        // A conjunction and its own negation, though flattened.
+        let both = Term::and([x.clone(), y.clone()]);
+        assert!(Term::and([both.clone(), both.not()]).is_false());
+        let either = Term::or([x.clone(), y.clone()]);
+        assert!(Term::or([either.clone(), either.not()]).is_true());
+        // Not every part: no contradiction.
+        assert!(!Term::and([x.clone(), both.not()]).is_false());
         assert_eq!(
             Term::and([x.clone(), y.clone()]),
             Term::and([y.clone(), x.clone()])
