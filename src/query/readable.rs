@@ -200,7 +200,26 @@ pub fn unrealistic(request: &ConcreteRequest, policies: &[&PolicyDocument]) -> O
             .iter()
             .any(|pattern| pattern.text.eq_ignore_ascii_case(&request.action))
     });
-    if Catalog::get().action(&request.action).is_none() && !action_named {
+    // A service the catalog does not know (retired, or newer than it) that
+    // a policy names by its prefix: its actions cannot be checked, and the
+    // pattern is the best evidence of them.
+    let service = request
+        .action_lowercase
+        .split_once(':')
+        .map(|(service, _)| service);
+    let unknown_service_named = service.is_some_and(|service| {
+        Catalog::get().service(service).is_none()
+            && statements().any(|statement| {
+                statement.actions.patterns.iter().any(|pattern| {
+                    pattern.glob.matches(&request.action_lowercase)
+                        && pattern
+                            .text
+                            .split_once(':')
+                            .is_some_and(|(prefix, _)| prefix.eq_ignore_ascii_case(service))
+                })
+            })
+    });
+    if Catalog::get().action(&request.action).is_none() && !action_named && !unknown_service_named {
         return Some(format!(
             "`{}` is neither an action of the IAM catalog nor named by a policy",
             request.action
@@ -484,7 +503,16 @@ fn catalog_action(
 /// do not: the action is a catalog action none of whose resource types
 /// the resource is.
 pub fn unfitting_resource(request: &ConcreteRequest) -> Option<String> {
-    let action = Catalog::get().action(&request.action)?;
+    let catalog = Catalog::get();
+    let Some(action) = catalog.action(&request.action) else {
+        let (service, _) = request.action_lowercase.split_once(':')?;
+        return catalog.service(service).is_none().then(|| {
+            format!(
+                "the IAM catalog does not know the service `{service}`: `{}` is the action a policy pattern names, not checked against the service's actions",
+                request.action
+            )
+        });
+    };
     (!action.fits_resource(&request.resource)).then(|| {
         format!(
             "`{}` does not take a resource like `{}`: the sides differ only on requests that pair an action with a resource it does not act on",
