@@ -428,17 +428,42 @@ pub fn compare(
             continue;
         }
         // One check for the whole direction first: most comparisons agree.
-        // (The request it finds is not reported: each aspect's is.)
-        match query.find(&any_difference, |_| Ok(()))? {
+        let mut found_first = match query.find(&any_difference, Ok)? {
             Found::None => continue,
             Found::Unknown(reason) => {
                 unknown.push(reason);
                 continue;
             }
-            Found::Certified(()) => {}
-        }
+            Found::Certified(request) => Some(request),
+        };
         let mut earlier: Vec<Term> = Vec::new();
         for compared in &aspects {
+            // The first aspect's search would ask exactly for a request the
+            // direction's check may already have found: use it when its
+            // replay shows that aspect differs.
+            if let Some(request) = found_first.take() {
+                if differs_on_replay(old, new, direction, *compared, &request) {
+                    earlier.push(direction_goal(
+                        &interpretation,
+                        &encoded,
+                        &[*compared],
+                        direction,
+                    ));
+                    let example = counterexample(
+                        old,
+                        new,
+                        constraints,
+                        options,
+                        direction,
+                        *compared,
+                        request,
+                    )?;
+                    witnessed[0] |= example.new.decision == Decision::Allow;
+                    witnessed[1] |= example.old.decision == Decision::Allow;
+                    comparison.counterexamples.push(example);
+                    continue;
+                }
+            }
             let differs = direction_goal(&interpretation, &encoded, &[*compared], direction);
             let mut goal = vec![differs.clone()];
             // An aspect's counterexample shows what the earlier ones do not.
@@ -503,6 +528,31 @@ pub fn compare(
     )?;
     comparison.solver_checks = query.checks();
     Ok(comparison)
+}
+
+/// Whether `request`, replayed, differs in `compared` in `direction`
+/// (the first aspect only: its goal has no earlier aspects to exclude).
+fn differs_on_replay(
+    old: &ComparedSide<'_>,
+    new: &ComparedSide<'_>,
+    direction: Direction,
+    compared: ComparedAspect,
+    request: &ConcreteRequest,
+) -> bool {
+    if !compared.changes_access {
+        return false;
+    }
+    let (old_replayed, new_replayed) = (old.replay(request), new.replay(request));
+    let (more, less) = match direction {
+        Direction::NewAllowsOldDenies => (&new_replayed, &old_replayed),
+        Direction::OldAllowsNewDenies => (&old_replayed, &new_replayed),
+    };
+    widens(
+        &ConcreteInterpretation::new(request),
+        compared.aspect,
+        &more.aspects,
+        &less.aspects,
+    )
 }
 
 /// A found request as a counterexample: the derived keys left to `iamz
