@@ -97,7 +97,8 @@ pub struct Z3Session {
     asserted: Vec<Bool>,
     solver: Solver,
     memo: HashMap<usize, (Term, Expression)>,
-    variables: BTreeMap<String, Sort>,
+    /// Every variable translated so far, with its z3 constant.
+    variables: BTreeMap<String, Expression>,
 }
 
 /// With `IAMZ_TRACE_SOLVER` set, prints each check's solver, outcome and
@@ -252,22 +253,24 @@ impl Z3Session {
             SatResult::Sat => {
                 let model = self.solver.get_model().ok_or(BackendError::NoModel)?;
                 let mut values = BTreeMap::new();
-                for (name, sort) in &self.variables {
-                    let value = match sort {
-                        Sort::Bool => model
-                            .eval(&Bool::new_const(name.as_str()), true)
+                // Read through the constants made at translation: making
+                // them again by name costs a symbol lookup each.
+                for (name, constant) in &self.variables {
+                    let value = match constant {
+                        Expression::Bool(constant) => model
+                            .eval(constant, true)
                             .and_then(|value| value.as_bool())
                             .map(Value::Bool),
-                        Sort::String => model
-                            .eval(&Z3String::new_const(name.as_str()), true)
+                        Expression::String(constant) => model
+                            .eval(constant, true)
                             .and_then(|value| value.as_string())
                             .map(|text| Value::String(unescape(&text))),
-                        Sort::Int => model
-                            .eval(&Int::new_const(name.as_str()), true)
+                        Expression::Int(constant) => model
+                            .eval(constant, true)
                             .and_then(|value| value.as_i128())
                             .map(Value::Int),
-                        Sort::BitVec(width) => model
-                            .eval(&BV::new_const(name.as_str(), *width), true)
+                        Expression::BitVec(constant) => model
+                            .eval(constant, true)
                             .and_then(|value| bit_vector_value(&value))
                             .map(Value::BitVec),
                     };
@@ -331,13 +334,14 @@ impl Z3Session {
                     .ok_or_else(|| BackendError::IllSorted(format!("{term:?}")))?,
             ),
             TermNode::Variable { name, sort } => {
-                self.variables.insert(name.clone(), *sort);
-                match sort {
+                let constant = match sort {
                     Sort::Bool => E::Bool(Bool::new_const(name.as_str())),
                     Sort::String => E::String(Z3String::new_const(name.as_str())),
                     Sort::Int => E::Int(Int::new_const(name.as_str())),
                     Sort::BitVec(width) => E::BitVec(BV::new_const(name.as_str(), *width)),
-                }
+                };
+                self.variables.insert(name.clone(), constant.clone());
+                constant
             }
             TermNode::Not(inner) => E::Bool(self.boolean(inner)?.not()),
             TermNode::And(parts) => {
