@@ -55,6 +55,10 @@ pub struct Explanation {
     /// For an implicit deny: each layer that had to allow and did not
     /// (bounding layers by name; `identity` when no granting policy allowed).
     pub missing_allows: Vec<String>,
+    /// The call needs no permission (`sts:GetCallerIdentity`): allowed
+    /// whatever the policies say.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub needs_no_permission: bool,
 }
 
 /// A decision with its explanation.
@@ -109,6 +113,16 @@ pub fn evaluate(setup: &Setup<'_>, request: &ConcreteRequest) -> EvaluatedDecisi
             explanation: Explanation {
                 deciding_statements: statements_of(Effect::Deny, None),
                 missing_allows: Vec::new(),
+                ..Explanation::default()
+            },
+        };
+    }
+    if terms.allowed && facts.needs_no_permission {
+        return EvaluatedDecision {
+            decision: Decision::Allow,
+            explanation: Explanation {
+                needs_no_permission: true,
+                ..Explanation::default()
             },
         };
     }
@@ -124,6 +138,7 @@ pub fn evaluate(setup: &Setup<'_>, request: &ConcreteRequest) -> EvaluatedDecisi
             explanation: Explanation {
                 deciding_statements: statements_of(Effect::Allow, Some(granting)),
                 missing_allows: Vec::new(),
+                ..Explanation::default()
             },
         };
     }
@@ -170,6 +185,7 @@ pub fn evaluate(setup: &Setup<'_>, request: &ConcreteRequest) -> EvaluatedDecisi
         explanation: Explanation {
             deciding_statements: Vec::new(),
             missing_allows,
+            ..Explanation::default()
         },
     }
 }
@@ -183,7 +199,10 @@ pub fn evaluate_alone(
 ) -> (EvaluatedDecision, AspectValues<bool>) {
     let interpretation = ConcreteInterpretation::new(request);
     let outcome = alone.outcome(&interpretation, true);
-    let aspects = aspects_of_outcome(&interpretation, &outcome);
+    // The aspects as every query reads them (calls that need no permission
+    // included); the statements for the explanation.
+    let aspects = alone.aspects(&interpretation);
+    let free = aspects.access && !aspects_of_outcome(&interpretation, &outcome).access;
     let statements_of = |effect: Effect| {
         outcome
             .statements
@@ -205,12 +224,14 @@ pub fn evaluate_alone(
             explanation: Explanation {
                 deciding_statements: statements_of(Effect::Deny),
                 missing_allows: Vec::new(),
+                ..Explanation::default()
             },
         }
     } else if aspects.access {
         EvaluatedDecision {
             decision: Decision::Allow,
             explanation: Explanation {
+                needs_no_permission: free,
                 deciding_statements: statements_of(Effect::Allow),
                 missing_allows: Vec::new(),
             },
@@ -221,6 +242,7 @@ pub fn evaluate_alone(
             explanation: Explanation {
                 deciding_statements: Vec::new(),
                 missing_allows: vec![alone.layer.name.clone()],
+                ..Explanation::default()
             },
         }
     };

@@ -227,9 +227,15 @@ mod tests {
         let mut all = query.enumerate(&allowed, 10, certify).unwrap();
         assert!(all.is_complete(), "{:?}", all.end);
         all.findings.sort();
+        // sts:GetCallerIdentity needs no permission: allowed whatever the policy.
         assert_eq!(
             all.findings,
-            ["s3:getobject", "s3:putobject", "sqs:sendmessage"]
+            [
+                "s3:getobject",
+                "s3:putobject",
+                "sqs:sendmessage",
+                "sts:getcalleridentity"
+            ]
         );
         // A limit below the number of findings says so.
         let mut query = Query::new(&model, &Term::truth(), &QueryOptions::default()).unwrap();
@@ -240,6 +246,7 @@ mod tests {
             })
             .unwrap();
         assert_eq!(some.end, EnumerationEnd::Limit(2));
+        assert_eq!(some.findings.len(), 2);
         assert!(!some.is_complete());
         // A region that does not exclude its finding never ends as covered.
         let mut query = Query::new(&model, &Term::truth(), &QueryOptions::default()).unwrap();

@@ -146,7 +146,10 @@ fn zone_of_trust() {
             vec![layer("resource", LayerRole::ResourcePolicy, policy)],
             SetupFacts::default(),
         );
+        // The resource the policy is attached to (a call on `*` such as
+        // sts:GetCallerIdentity, which anyone may make, reaches no resource).
         let in_zone = RequestConstraints {
+            resource_is: Some("arn:aws:s3:::bucket/key".into()),
             resource_account: Some("111122223333".into()),
             ..RequestConstraints::default()
         };

@@ -13,6 +13,9 @@ pub fn decision_json(id: Option<&str>, decided: &EvaluatedDecision, warnings: &[
             "missing_allows": decided.explanation.missing_allows,
         },
     });
+    if decided.explanation.needs_no_permission {
+        object["explanation"]["needs_no_permission"] = json!(true);
+    }
     if let Some(id) = id {
         object["id"] = json!(id);
     }
@@ -30,6 +33,11 @@ pub fn decision_text(id: Option<&str>, decided: &EvaluatedDecision, warnings: &[
     }
     text.push_str(decided.decision.as_str());
     text.push('\n');
+    if decided.explanation.needs_no_permission {
+        text.push_str(
+            "  the call needs no permission: AWS answers it even where a policy denies it\n",
+        );
+    }
     for statement in &decided.explanation.deciding_statements {
         text.push_str(&format!(
             "  by {} policy {} statement {}\n",

@@ -163,9 +163,19 @@ impl<'p> PolicyAlone<'p> {
         layer_outcome(interpretation, &self.layer, &facts, record_statements)
     }
 
-    /// Every aspect on the interpretation's request.
+    /// Every aspect on the interpretation's request. A call that needs no
+    /// permission is allowed and never denied, whatever the policy says.
     pub fn aspects<I: Interpretation>(&self, interpretation: &I) -> AspectValues<I::Bool> {
-        aspects_of_outcome(interpretation, &self.outcome(interpretation, false))
+        let i = interpretation;
+        let aspects = aspects_of_outcome(i, &self.outcome(i, false));
+        let free = request_facts(i, &SetupFacts::default()).needs_no_permission;
+        let allowed = |value: I::Bool| i.or2(free.clone(), value);
+        AspectValues {
+            access: allowed(aspects.access),
+            explicit_deny: i.and2(i.not(free.clone()), aspects.explicit_deny),
+            grant: allowed(aspects.grant),
+            exact_grant: allowed(aspects.exact_grant),
+        }
     }
 }
 

@@ -330,9 +330,11 @@ fn decide_layers<I: Interpretation>(
         interpretation.not(explicit_deny.clone()),
         interpretation.and2(organization_and_network, granted),
     );
+    // A call that needs no permission is allowed whatever the policies say.
+    let free = facts.needs_no_permission.clone();
     DecisionTerms {
-        explicit_deny,
-        allowed,
+        explicit_deny: interpretation.and2(interpretation.not(free.clone()), explicit_deny),
+        allowed: interpretation.or2(free, allowed),
         layer_outcomes: outcomes,
     }
 }

@@ -63,6 +63,33 @@ pub struct RequestFacts<B> {
     pub resource_policy_required: bool,
     /// The principal has a permissions boundary.
     pub principal_has_boundary: bool,
+    /// The request needs no permission: `sts:GetCallerIdentity` (on `*`,
+    /// its only resource) by an IAM principal succeeds even where a policy
+    /// explicitly denies it
+    /// (https://docs.aws.amazon.com/STS/latest/APIReference/API_GetCallerIdentity.html).
+    pub needs_no_permission: B,
+}
+
+/// The calls AWS answers without any permission, even when denied.
+pub const CALLS_WITHOUT_PERMISSION: [&str; 1] = ["sts:GetCallerIdentity"];
+
+/// The literal resource `*` (written `${*}`: a `*` that is not a wildcard).
+fn no_resource() -> &'static crate::policy::ResourcePattern {
+    static PATTERN: std::sync::OnceLock<crate::policy::ResourcePattern> =
+        std::sync::OnceLock::new();
+    PATTERN.get_or_init(|| crate::policy::ResourcePattern::new("${*}", true))
+}
+
+/// [`CALLS_WITHOUT_PERMISSION`] as patterns, compiled once.
+fn calls_without_permission() -> &'static [crate::policy::ActionPattern] {
+    static PATTERNS: std::sync::OnceLock<Vec<crate::policy::ActionPattern>> =
+        std::sync::OnceLock::new();
+    PATTERNS.get_or_init(|| {
+        CALLS_WITHOUT_PERMISSION
+            .iter()
+            .map(|action| crate::policy::ActionPattern::new(action))
+            .collect()
+    })
 }
 
 /// The facts of the interpretation's request under a setup.
@@ -81,12 +108,22 @@ pub fn request_facts<I: Interpretation>(
         same_account: i.and2(identity.clone(), i.principal_in_resource_account()),
         has_identity_side: identity.clone(),
         is_account_root: i.principal_is(PrincipalKind::AccountRoot),
-        service_control_policies_apply: i.and2(identity, not_service_linked.clone()),
+        service_control_policies_apply: i.and2(identity.clone(), not_service_linked.clone()),
         resource_control_policies_apply: i.and2(
             i.action_service_in(&setup.services_supporting_rcps),
             not_service_linked,
         ),
         resource_policy_required: setup.resource_policy_required,
         principal_has_boundary: setup.principal_has_boundary,
+        needs_no_permission: i.and2(
+            identity.clone(),
+            i.and2(
+                i.any_of(calls_without_permission(), |pattern| {
+                    i.action_matches(pattern)
+                }),
+                // These calls act on no resource: AWS sees `*`.
+                i.resource_matches(no_resource()),
+            ),
+        ),
     }
 }
