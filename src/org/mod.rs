@@ -359,6 +359,23 @@ impl TreeBuilder<'_> {
             self.cache.insert((name.clone(), kind), document.clone());
             documents.push(document);
         }
+        // RCPFullAWSAccess is attached to every root, OU and account and
+        // cannot be detached (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps_evaluation.html):
+        // a list that leaves it out still has it.
+        if kind == PolicyKind::Rcp && !names.iter().any(|name| name == RCP_FULL_AWS_ACCESS) {
+            documents.push(full_access(RCP_FULL_AWS_ACCESS, kind));
+            self.warnings.push(Diagnostic {
+                location: crate::policy::SourceLocation {
+                    file: self.source.file.clone(),
+                    position: node.position,
+                    json_path: path.to_string(),
+                },
+                code: "rcp-full-access-attached",
+                message:
+                    "RCPFullAWSAccess cannot be detached: it is attached here too, as AWS does"
+                        .to_string(),
+            });
+        }
         Ok(documents)
     }
 
