@@ -441,40 +441,14 @@ pub fn compare(
             // The first aspect's search would ask exactly for a request the
             // direction's check may already have found: use it when its
             // replay shows that aspect differs.
-            if let Some(request) = found_first.take() {
-                if differs_on_replay(old, new, direction, *compared, &request) {
-                    earlier.push(direction_goal(
-                        &interpretation,
-                        &encoded,
-                        &[*compared],
-                        direction,
-                    ));
-                    let example = counterexample(
-                        old,
-                        new,
-                        constraints,
-                        options,
-                        direction,
-                        *compared,
-                        request,
-                    )?;
-                    witnessed[0] |= example.new.decision == Decision::Allow;
-                    witnessed[1] |= example.old.decision == Decision::Allow;
-                    comparison.counterexamples.push(example);
-                    continue;
+            let reused = match found_first.take() {
+                Some(request) if differs_on_replay(old, new, direction, *compared, &request) => {
+                    Some(request)
                 }
-            }
+                _ => None,
+            };
             let differs = direction_goal(&interpretation, &encoded, &[*compared], direction);
-            let mut goal = vec![differs.clone()];
-            // An aspect's counterexample shows what the earlier ones do not.
-            goal.extend(earlier.iter().map(Term::not));
-            if !compared.changes_access {
-                // Only the kind of deny: neither side allows.
-                goal.push(encoded.old.access.not());
-                goal.push(encoded.new.access.not());
-            }
-            earlier.push(differs);
-            let certified = query.find(&Term::and(goal), |request| {
+            let certify = |request| {
                 counterexample(
                     old,
                     new,
@@ -484,7 +458,22 @@ pub fn compare(
                     *compared,
                     request,
                 )
-            })?;
+            };
+            let certified = match reused {
+                Some(request) => Found::Certified(certify(request)?),
+                None => {
+                    let mut goal = vec![differs.clone()];
+                    // An aspect's counterexample shows what the earlier ones do not.
+                    goal.extend(earlier.iter().map(Term::not));
+                    if !compared.changes_access {
+                        // Only the kind of deny: neither side allows.
+                        goal.push(encoded.old.access.not());
+                        goal.push(encoded.new.access.not());
+                    }
+                    query.find(&Term::and(goal), certify)?
+                }
+            };
+            earlier.push(differs);
             match certified {
                 Found::None => {}
                 Found::Unknown(reason) => unknown.push(reason),

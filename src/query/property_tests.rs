@@ -180,6 +180,15 @@ pub(super) fn fix_request(model: &RequestModel, request: &ConcreteRequest) -> Op
         principal
             .text
             .equals(&Term::string(&request.principal.text)),
+        // A session's role (its path included), as the evaluator reads it.
+        principal.role_arn.equals(&Term::string(
+            request
+                .principal
+                .role_arn
+                .as_deref()
+                .filter(|_| request.principal.kind == crate::request::PrincipalKind::RoleSession)
+                .unwrap_or(""),
+        )),
         model.resource.equals(&Term::string(&request.resource)),
         model.resource_account.equals(&Term::string(
             request.resource_account.as_deref().unwrap_or(""),

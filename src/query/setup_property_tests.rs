@@ -24,10 +24,9 @@ use crate::cli::OutputFormat;
 use crate::eval::{evaluate, Decision};
 use crate::policy::PolicyKind;
 use crate::report::comparison::request_json;
-use crate::request::{ConcreteRequest, PrincipalKind};
+
 use crate::scenario::{RequestSpec, Scenario, SetupScope};
 use crate::source::JsonSource;
-use crate::symbolic::request_model::kind_code;
 use crate::symbolic::{RequestModel, SymbolicInterpretation, Term};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
@@ -401,27 +400,6 @@ fn spec(request: &Value, scenario: &Scenario) -> RequestSpec {
     RequestSpec::from_node(&source, &source.root, "").unwrap()
 }
 
-/// The request fixed in the model: principal (kind, ARN, role), action,
-/// resource and its account, and every key the policies read.
-fn fixed(model: &RequestModel, request: &ConcreteRequest) -> Option<Term> {
-    let principal = &model.principal;
-    let mut parts = vec![
-        principal
-            .kind
-            .equals(&Term::int(kind_code(request.principal.kind))),
-        principal
-            .text
-            .equals(&Term::string(&request.principal.text)),
-    ];
-    if request.principal.kind == PrincipalKind::RoleSession {
-        parts.push(principal.role_arn.equals(&Term::string(
-            request.principal.role_arn.as_deref().unwrap_or(""),
-        )));
-    }
-    parts.push(super::property_tests::fix_request(model, request)?);
-    Some(Term::and(parts))
-}
-
 /// Property 1 on one case.
 fn symbolic_equals_concrete(scenario_json: &Value, request: &Value) -> Result<(), TestCaseError> {
     let scenario = load(scenario_json);
@@ -442,7 +420,7 @@ fn symbolic_equals_concrete(scenario_json: &Value, request: &Value) -> Result<()
             interpretation.unsupported()
         )));
     }
-    let Some(fixed) = fixed(&model, &request) else {
+    let Some(fixed) = super::property_tests::fix_request(&model, &request) else {
         return Ok(());
     };
     let options = QueryOptions::default();
