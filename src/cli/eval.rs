@@ -4,12 +4,15 @@ use super::{bad_input, exit, OutputFormat};
 use crate::eval::{evaluate, evaluate_alone};
 use crate::org::full_access_policy;
 use crate::policy::{PolicyDocument, PolicyKind};
-use crate::report::decision::{decision_json, decision_text};
+use crate::report::decision::{decision_json_line, decision_text};
 use crate::scenario::policy_reference::load_policy_file;
 use crate::scenario::{RequestSpec, Scenario, SetupScope};
 use crate::semantics::alone::PolicyAlone;
+use crate::semantics::derived_keys::DerivedKeyFacts;
 use crate::semantics::Setup;
-use crate::source::{read_text, InputError, JsonSource};
+use crate::source::{InputError, JsonSource, MAX_INPUT_BYTES};
+use rayon::prelude::*;
+use std::io::BufRead;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -70,7 +73,9 @@ struct Decider<'s> {
     scenario: &'s Scenario,
     /// For `--policy`: the policy judged alone.
     alone: Option<PolicyAlone<'s>>,
-    setups: std::cell::RefCell<std::collections::HashMap<SetupScope, std::rc::Rc<Setup<'s>>>>,
+    /// The scenario's derived-key facts, made once for every request.
+    derived_key_facts: std::sync::Arc<DerivedKeyFacts>,
+    setups: std::sync::Mutex<std::collections::HashMap<SetupScope, std::sync::Arc<Setup<'s>>>>,
 }
 
 /// Setups kept at most; past it the cache starts over, so memory stays
@@ -88,19 +93,25 @@ impl<'s> Decider<'s> {
         };
         Decider {
             scenario,
+            derived_key_facts: scenario.derived_key_facts(),
             alone,
             setups: Default::default(),
         }
     }
 
-    fn setup(&self, scope: SetupScope) -> std::rc::Rc<Setup<'s>> {
-        let mut setups = self.setups.borrow_mut();
+    fn setup(&self, scope: SetupScope) -> std::sync::Arc<Setup<'s>> {
+        // A poisoned lock only means another thread panicked mid-insert;
+        // the map is still a valid cache.
+        let mut setups = self
+            .setups
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         if setups.len() >= CACHED_SETUPS {
             setups.clear();
         }
         setups
             .entry(scope)
-            .or_insert_with_key(|scope| std::rc::Rc::new(self.scenario.setup(scope)))
+            .or_insert_with_key(|scope| std::sync::Arc::new(self.scenario.setup(scope)))
             .clone()
     }
 
@@ -112,7 +123,7 @@ impl<'s> Decider<'s> {
     ) -> Result<String, String> {
         let resolved = self
             .scenario
-            .resolve(overrides, now)
+            .resolve_with(overrides, now, &self.derived_key_facts)
             .map_err(|error| error.to_string())?;
         let decided = match &self.alone {
             Some(alone) => evaluate_alone(alone, &resolved.request).0,
@@ -124,7 +135,7 @@ impl<'s> Decider<'s> {
         };
         Ok(match format {
             OutputFormat::Json => {
-                decision_json(resolved.id.as_deref(), &decided, &resolved.warnings).to_string()
+                decision_json_line(resolved.id.as_deref(), &decided, &resolved.warnings)
             }
             OutputFormat::Text => {
                 decision_text(resolved.id.as_deref(), &decided, &resolved.warnings)
@@ -179,8 +190,71 @@ pub fn run(arguments: &EvalArguments, out: &mut dyn Write) -> u8 {
     }
 }
 
-/// One decision per input line; a bad line is reported in place (and makes
-/// the exit code 2) without stopping the others.
+/// Lines read, decided and written together. A batch keeps memory flat
+/// however long the file is, and is large enough to share among threads.
+const BATCH_LINES: usize = 2048;
+
+/// Batches smaller than this are decided on the calling thread: starting
+/// the thread pool costs more than a few decisions.
+const PARALLEL_FROM_LINES: usize = 256;
+
+/// One input line, as read: its text, or why it cannot be read.
+enum InputLine {
+    Text(String),
+    /// Longer than the limit; the rest of the line was skipped.
+    TooLong(u64),
+    NotUtf8,
+}
+
+/// Reads one line (without its `\n` or `\r\n`), keeping at most
+/// `limit` bytes of it; `None` at the end of the input.
+fn read_bounded_line(
+    reader: &mut impl BufRead,
+    buffer: &mut Vec<u8>,
+    limit: usize,
+) -> std::io::Result<Option<InputLine>> {
+    buffer.clear();
+    let mut length: u64 = 0;
+    let mut read_any = false;
+    loop {
+        let available = reader.fill_buf()?;
+        if available.is_empty() {
+            break;
+        }
+        read_any = true;
+        let (chunk, ends_line) = match available.iter().position(|&byte| byte == b'\n') {
+            Some(end) => (&available[..end], true),
+            None => (available, false),
+        };
+        length += chunk.len() as u64;
+        if length <= limit as u64 {
+            buffer.extend_from_slice(chunk);
+        }
+        let consumed = chunk.len() + usize::from(ends_line);
+        reader.consume(consumed);
+        if ends_line {
+            break;
+        }
+    }
+    if !read_any {
+        return Ok(None);
+    }
+    if length > limit as u64 {
+        return Ok(Some(InputLine::TooLong(length)));
+    }
+    if buffer.last() == Some(&b'\r') {
+        buffer.pop();
+    }
+    Ok(Some(match String::from_utf8(std::mem::take(buffer)) {
+        Ok(text) => InputLine::Text(text),
+        Err(_) => InputLine::NotUtf8,
+    }))
+}
+
+/// One decision per input line, streamed: lines are read in batches,
+/// decided in parallel and written in input order. A bad line is reported
+/// in place (and makes the exit code 2) without stopping the others. The
+/// input limit applies to each line, not to the file.
 fn run_lines(
     decider: &Decider<'_>,
     path: &Path,
@@ -188,42 +262,202 @@ fn run_lines(
     now: i64,
     out: &mut dyn Write,
 ) -> u8 {
-    let text = match read_text(path) {
-        Ok(text) => text,
-        Err(error) => return bad_input(&error),
-    };
     let file = path.display().to_string();
-    let mut code = exit::HOLDS;
-    for (index, line) in text.lines().enumerate() {
-        if line.trim().is_empty() {
-            continue;
+    let mut reader = match std::fs::File::open(path) {
+        Ok(opened) => std::io::BufReader::with_capacity(1 << 16, opened),
+        Err(error) => {
+            return bad_input(&InputError::Unreadable {
+                file,
+                reason: error.to_string(),
+            })
         }
-        let line_file = format!("{file}:{}", index + 1);
-        let result =
-            JsonSource::from_text(line, &line_file, path.parent().unwrap_or(Path::new(".")))
-                .and_then(|source| RequestSpec::from_node(&source, &source.root, ""))
-                .map_err(|error| error.to_string())
-                .and_then(|spec| decider.decide(&spec, now, format));
-        match result {
-            Ok(rendered) => {
-                let _ = writeln!(out, "{}", rendered.trim_end());
-            }
-            Err(message) => {
-                code = exit::BAD_INPUT;
-                match format {
-                    OutputFormat::Json => {
-                        let _ = writeln!(
-                            out,
-                            "{}",
-                            serde_json::json!({"line": index + 1, "error": message})
-                        );
+    };
+    let directory = path.parent().unwrap_or(Path::new("."));
+    let mut writer = std::io::BufWriter::with_capacity(1 << 16, out);
+    let mut code = exit::HOLDS;
+    let mut buffer = Vec::new();
+    let mut line_number = 0usize;
+    let mut batch: Vec<(usize, InputLine)> = Vec::with_capacity(BATCH_LINES);
+    loop {
+        batch.clear();
+        while batch.len() < BATCH_LINES {
+            match read_bounded_line(&mut reader, &mut buffer, MAX_INPUT_BYTES) {
+                Ok(Some(line)) => {
+                    line_number += 1;
+                    if !matches!(&line, InputLine::Text(text) if text.trim().is_empty()) {
+                        batch.push((line_number, line));
                     }
-                    OutputFormat::Text => {
-                        let _ = writeln!(out, "line {}: error: {message}", index + 1);
-                    }
+                }
+                Ok(None) => break,
+                Err(error) => {
+                    let _ = writer.flush();
+                    return bad_input(&InputError::Unreadable {
+                        file,
+                        reason: error.to_string(),
+                    });
                 }
             }
         }
+        if batch.is_empty() {
+            break;
+        }
+        let decide_line = |(number, line): &(usize, InputLine)| -> Result<String, String> {
+            match line {
+                InputLine::Text(text) => match RequestSpec::from_plain_line(text) {
+                    Some(spec) => Ok(spec),
+                    None => JsonSource::from_text(text, &format!("{file}:{number}"), directory)
+                        .and_then(|source| RequestSpec::from_node(&source, &source.root, ""))
+                        .map_err(|error| error.to_string()),
+                }
+                .and_then(|spec| decider.decide(&spec, now, format)),
+                InputLine::TooLong(length) => Err(format!(
+                    "{file}:{number}: the line is {length} bytes, over the {MAX_INPUT_BYTES}-byte limit of one request"
+                )),
+                InputLine::NotUtf8 => Err(format!("{file}:{number}: the line is not UTF-8")),
+            }
+        };
+        let decided: Vec<Result<String, String>> = if batch.len() >= PARALLEL_FROM_LINES {
+            batch.par_iter().map(decide_line).collect()
+        } else {
+            batch.iter().map(decide_line).collect()
+        };
+        for ((number, _), result) in batch.iter().zip(decided) {
+            let written = match result {
+                Ok(rendered) => writeln!(writer, "{}", rendered.trim_end()),
+                Err(message) => {
+                    code = exit::BAD_INPUT;
+                    match format {
+                        OutputFormat::Json => writeln!(
+                            writer,
+                            "{}",
+                            serde_json::json!({"line": number, "error": message})
+                        ),
+                        OutputFormat::Text => writeln!(writer, "line {number}: error: {message}"),
+                    }
+                }
+            };
+            if written.is_err() {
+                // The reader of the output went away (a closed pipe): stop.
+                return code;
+            }
+        }
     }
+    let _ = writer.flush();
     code
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scenario_path() -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/cross-account-bucket/scenario.json")
+    }
+
+    fn run_on_lines(lines: &str) -> (u8, Vec<serde_json::Value>) {
+        let directory = tempfile::tempdir().unwrap();
+        let requests = directory.path().join("requests.jsonl");
+        std::fs::write(&requests, lines).unwrap();
+        let arguments = EvalArguments {
+            scenario: Some(scenario_path()),
+            policy: None,
+            policy_type: PolicyKind::Identity,
+            request: None,
+            requests: Some(requests),
+            format: OutputFormat::Json,
+            now: Some(1_790_000_000),
+        };
+        let mut out = Vec::new();
+        let code = run(&arguments, &mut out);
+        let decisions = String::from_utf8(out)
+            .unwrap()
+            .lines()
+            .map(|line| serde_json::from_str(line).unwrap())
+            .collect();
+        (code, decisions)
+    }
+
+    #[test]
+    fn streams_decisions_in_input_order_with_bad_lines_in_place() {
+        // More lines than a batch, so that batches are decided in parallel.
+        let mut lines = String::new();
+        for index in 0..(BATCH_LINES + 300) {
+            match index % 500 {
+                7 => lines.push_str("{\"id\": \"broken\"\n"),
+                11 => lines.push('\n'),
+                _ => lines.push_str(&format!(
+                    "{{\"id\": \"r{index}\", \"action\": \"{}\"}}\r\n",
+                    if index % 2 == 0 {
+                        "s3:GetObject"
+                    } else {
+                        "s3:DeleteObject"
+                    }
+                )),
+            }
+        }
+        let (code, decisions) = run_on_lines(&lines);
+        assert_eq!(code, exit::BAD_INPUT, "a bad line makes the exit code 2");
+        let blank_lines = (0..(BATCH_LINES + 300)).filter(|i| i % 500 == 11).count();
+        assert_eq!(decisions.len(), BATCH_LINES + 300 - blank_lines);
+        let mut expected_index = 0;
+        for decision in &decisions {
+            while expected_index % 500 == 11 {
+                expected_index += 1;
+            }
+            if expected_index % 500 == 7 {
+                assert_eq!(decision["line"], expected_index + 1, "{decision}");
+            } else {
+                assert_eq!(decision["id"], format!("r{expected_index}"), "{decision}");
+                let expected = if expected_index % 2 == 0 {
+                    "Allow"
+                } else {
+                    "ImplicitDeny"
+                };
+                assert_eq!(decision["decision"], expected, "{decision}");
+            }
+            expected_index += 1;
+        }
+    }
+
+    #[test]
+    fn the_input_limit_belongs_to_one_line_not_to_the_file() {
+        // A file over the limit, and one line over it: that line is
+        // reported in place, the others are decided.
+        let mut lines = String::with_capacity(MAX_INPUT_BYTES + 1024);
+        lines.push_str("{\"id\": \"before\"}\n");
+        lines.push_str("{\"id\": \"");
+        lines.push_str(&"x".repeat(MAX_INPUT_BYTES));
+        lines.push_str("\"}\n");
+        lines.push_str("{\"id\": \"after\"}\n");
+        let (code, decisions) = run_on_lines(&lines);
+        assert_eq!(code, exit::BAD_INPUT);
+        assert_eq!(decisions.len(), 3);
+        assert_eq!(decisions[0]["id"], "before");
+        assert_eq!(decisions[1]["line"], 2);
+        assert!(decisions[1]["error"]
+            .as_str()
+            .unwrap()
+            .contains("over the 16777216-byte limit"));
+        assert_eq!(decisions[2]["id"], "after");
+    }
+
+    #[test]
+    fn a_line_that_is_not_utf8_is_reported_in_place() {
+        let directory = tempfile::tempdir().unwrap();
+        let requests = directory.path().join("requests.jsonl");
+        std::fs::write(&requests, b"{\"id\": \"\xff\"}\n{\"id\": \"fine\"}\n").unwrap();
+        let mut reader = std::io::BufReader::new(std::fs::File::open(&requests).unwrap());
+        let mut buffer = Vec::new();
+        assert!(matches!(
+            read_bounded_line(&mut reader, &mut buffer, 100).unwrap(),
+            Some(InputLine::NotUtf8)
+        ));
+        assert!(matches!(
+            read_bounded_line(&mut reader, &mut buffer, 100).unwrap(),
+            Some(InputLine::Text(text)) if text == "{\"id\": \"fine\"}"
+        ));
+        assert!(read_bounded_line(&mut reader, &mut buffer, 100)
+            .unwrap()
+            .is_none());
+    }
 }

@@ -72,23 +72,40 @@ pub struct JsonSyntaxError {
 /// Maps byte offsets to line and column.
 struct LineIndex {
     line_starts: Vec<usize>,
+    /// The last offset asked for, with its line and column. Nodes are
+    /// located in source order, so the next column is counted from here:
+    /// a document on one line (a minified policy, a Terraform plan) is
+    /// located in linear time, not quadratic.
+    last: std::cell::Cell<(usize, usize, usize)>,
 }
 
 impl LineIndex {
     fn new(text: &str) -> Self {
         let mut line_starts = vec![0];
         line_starts.extend(text.match_indices('\n').map(|(offset, _)| offset + 1));
-        LineIndex { line_starts }
+        LineIndex {
+            line_starts,
+            last: std::cell::Cell::new((0, 1, 0)),
+        }
     }
 
     fn position(&self, text: &str, offset: usize) -> SourcePosition {
+        let offset = offset.min(text.len());
         let line = self.line_starts.partition_point(|&start| start <= offset);
         let line_start = self.line_starts[line.saturating_sub(1)];
-        let offset = offset.min(text.len());
-        let column = text
-            .get(line_start..offset)
-            .map(|prefix| prefix.chars().count())
-            .unwrap_or(0);
+        let (last_offset, last_line, last_column) = self.last.get();
+        let (from, column_before) =
+            if last_line == line && (line_start..=offset).contains(&last_offset) {
+                (last_offset, last_column)
+            } else {
+                (line_start, 0)
+            };
+        let column = column_before
+            + text
+                .get(from..offset)
+                .map(|between| between.chars().count())
+                .unwrap_or(0);
+        self.last.set((offset, line, column));
         SourcePosition {
             line: line.max(1),
             column: column + 1,
@@ -263,5 +280,41 @@ mod tests {
         let text = "[".repeat(100_000);
         let error = parse_json(&text).unwrap_err();
         assert!(error.message.contains("nested deeper"));
+    }
+
+    /// Columns count characters from the line's start, also past
+    /// multi-byte characters and on later lines.
+    #[test]
+    fn columns_count_characters_on_every_line() {
+        let text = "[\"é\", \"ü\", 1,\n  \"ß\", [2]]";
+        let node = parse_json(text).unwrap();
+        let JsonValue::Array(items) = node.value else {
+            panic!("array expected")
+        };
+        let positions: Vec<_> = items
+            .iter()
+            .map(|item| (item.position.line, item.position.column))
+            .collect();
+        assert_eq!(positions, [(1, 2), (1, 7), (1, 12), (2, 3), (2, 8)]);
+        let JsonValue::Array(inner) = &items[4].value else {
+            panic!("array expected")
+        };
+        assert_eq!((inner[0].position.line, inner[0].position.column), (2, 9));
+    }
+
+    /// A document on one line (as `terraform show -json` writes) is
+    /// located in linear time: 200,000 values on one line parse in well
+    /// under a second, where counting each column from the line's start
+    /// took minutes.
+    #[test]
+    fn a_long_single_line_is_located_in_linear_time() {
+        let text = format!("[{}]", vec!["\"é\""; 200_000].join(","));
+        let started = std::time::Instant::now();
+        let node = parse_json(&text).unwrap();
+        let JsonValue::Array(items) = node.value else {
+            panic!("array expected")
+        };
+        assert_eq!(items[199_999].position.column, 2 + 199_999 * 4);
+        assert!(started.elapsed() < std::time::Duration::from_secs(5));
     }
 }

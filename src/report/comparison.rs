@@ -35,7 +35,7 @@ pub fn request_json(request: &ConcreteRequest) -> Value {
         } else {
             json!(entry.values[0])
         };
-        context.insert(entry.key.clone(), value);
+        context.insert(entry.key.to_string(), value);
     }
     json!({
         "principal": request.principal.written(),

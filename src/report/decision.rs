@@ -1,28 +1,44 @@
 //! Rendering of evaluated decisions.
 
-use crate::eval::EvaluatedDecision;
-use serde_json::{json, Value};
+use crate::eval::{EvaluatedDecision, Explanation};
+use serde_json::Value;
 
-/// One decision as a JSON object (`"decision"` is `Allow`, `ExplicitDeny`
-/// or `ImplicitDeny`).
+/// One decision as JSON: `"decision"` is `Allow`, `ExplicitDeny` or
+/// `ImplicitDeny`; `id` and `warnings` only when there are some.
+#[derive(serde::Serialize)]
+struct DecisionObject<'a> {
+    decision: &'static str,
+    explanation: &'a Explanation,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id: Option<&'a str>,
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    warnings: &'a [String],
+}
+
+impl<'a> DecisionObject<'a> {
+    fn new(id: Option<&'a str>, decided: &'a EvaluatedDecision, warnings: &'a [String]) -> Self {
+        DecisionObject {
+            decision: decided.decision.as_str(),
+            explanation: &decided.explanation,
+            id,
+            warnings,
+        }
+    }
+}
+
+/// One decision as a JSON value (inside a larger document).
 pub fn decision_json(id: Option<&str>, decided: &EvaluatedDecision, warnings: &[String]) -> Value {
-    let mut object = json!({
-        "decision": decided.decision.as_str(),
-        "explanation": {
-            "deciding_statements": decided.explanation.deciding_statements,
-            "missing_allows": decided.explanation.missing_allows,
-        },
-    });
-    if decided.explanation.needs_no_permission {
-        object["explanation"]["needs_no_permission"] = json!(true);
-    }
-    if let Some(id) = id {
-        object["id"] = json!(id);
-    }
-    if !warnings.is_empty() {
-        object["warnings"] = json!(warnings);
-    }
-    object
+    serde_json::to_value(DecisionObject::new(id, decided, warnings)).unwrap_or(Value::Null)
+}
+
+/// One decision as one line of JSON, written straight from the decision
+/// (a stream of requests renders one per line).
+pub fn decision_json_line(
+    id: Option<&str>,
+    decided: &EvaluatedDecision,
+    warnings: &[String],
+) -> String {
+    serde_json::to_string(&DecisionObject::new(id, decided, warnings)).unwrap_or_default()
 }
 
 /// One decision as text lines.

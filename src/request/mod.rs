@@ -7,12 +7,14 @@ pub mod principal;
 pub use principal::{PrincipalKind, RequestPrincipal};
 
 use indexmap::IndexMap;
+use std::borrow::Cow;
 
 /// The values of one context key. Single-valued keys hold one value.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct ContextEntry {
-    /// The key as given (case kept for display).
-    pub key: String,
+    /// The key as given (case kept for display). Keys AWS derives have
+    /// fixed names, borrowed rather than allocated per request.
+    pub key: Cow<'static, str>,
     pub values: Vec<String>,
     /// Whether the key was given as a list (a multivalued key).
     pub multivalued: bool,
@@ -21,7 +23,9 @@ pub struct ContextEntry {
 /// Condition keys by lower-case name, in insertion order.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RequestContext {
-    entries: IndexMap<String, ContextEntry>,
+    /// Hashed with FxHash: keys are short, and a context is built for
+    /// every request decided.
+    entries: IndexMap<Cow<'static, str>, ContextEntry, rustc_hash::FxBuildHasher>,
 }
 
 impl RequestContext {
@@ -29,12 +33,37 @@ impl RequestContext {
         RequestContext::default()
     }
 
+    pub fn with_capacity(keys: usize) -> Self {
+        RequestContext {
+            entries: IndexMap::with_capacity_and_hasher(keys, Default::default()),
+        }
+    }
+
     /// Sets a key, replacing what it had.
     pub fn set(&mut self, key: &str, values: Vec<String>, multivalued: bool) {
         self.entries.insert(
-            key.to_ascii_lowercase(),
+            Cow::Owned(key.to_ascii_lowercase()),
             ContextEntry {
-                key: key.to_string(),
+                key: Cow::Owned(key.to_string()),
+                values,
+                multivalued,
+            },
+        );
+    }
+
+    /// [`RequestContext::set`] with the key's lower-case name already made.
+    pub fn set_lowercase(
+        &mut self,
+        key_lowercase: Cow<'static, str>,
+        key: Cow<'static, str>,
+        values: Vec<String>,
+        multivalued: bool,
+    ) {
+        debug_assert_eq!(key.to_ascii_lowercase(), key_lowercase);
+        self.entries.insert(
+            key_lowercase,
+            ContextEntry {
+                key,
                 values,
                 multivalued,
             },
@@ -46,7 +75,7 @@ impl RequestContext {
     }
 
     pub fn remove(&mut self, key: &str) -> Option<ContextEntry> {
-        self.entries.shift_remove(&key.to_ascii_lowercase())
+        self.entries.shift_remove(key.to_ascii_lowercase().as_str())
     }
 
     /// The entry of a key, by lower-case name.
@@ -93,7 +122,9 @@ impl ConcreteRequest {
             action_lowercase: action.to_ascii_lowercase(),
             resource: resource.to_string(),
             resource_account: None,
-            context: RequestContext::new(),
+            // Room for what a request gives and AWS derives, so that
+            // filling it does not grow the map again and again.
+            context: RequestContext::with_capacity(16),
         }
     }
 }

@@ -66,15 +66,13 @@ impl RequestSpec {
                 "context",
             ],
         )?;
-        // `"*"` leaves a field open, except the resource: `"*"` is the
-        // resource AWS uses for actions without one (`s3:ListAllMyBuckets`).
         let open_string = |key: &str| -> Result<Option<String>, InputError> {
             match member(members, key) {
                 None => Ok(None),
-                Some(value) => {
-                    let text = source.scalar_text(value, &join_path(path, key))?;
-                    Ok((text != "*" || key == "resource").then_some(text))
-                }
+                Some(value) => Ok(open_field(
+                    key,
+                    source.scalar_text(value, &join_path(path, key))?,
+                )),
             }
         };
         let mut context = Vec::new();
@@ -107,6 +105,13 @@ impl RequestSpec {
             id: open_string("id")?,
         })
     }
+}
+
+/// A request field's value: `"*"` leaves a field open, except the
+/// resource: `"*"` is the resource AWS uses for actions without one
+/// (`s3:ListAllMyBuckets`).
+pub(super) fn open_field(key: &str, text: String) -> Option<String> {
+    (text != "*" || key == "resource").then_some(text)
 }
 
 /// A loaded scenario.

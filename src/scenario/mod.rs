@@ -4,6 +4,7 @@
 
 pub mod load;
 pub mod policy_reference;
+pub mod request_line;
 pub mod resolve;
 pub mod setup;
 

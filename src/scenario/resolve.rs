@@ -5,6 +5,7 @@ use super::setup::arn_account;
 use super::{RequestSpec, Scenario};
 use crate::request::principal::PrincipalSyntaxError;
 use crate::request::{ConcreteRequest, PrincipalKind, RequestPrincipal};
+use crate::semantics::derived_keys::DerivedKeyFacts;
 
 /// Why a request cannot be decided.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -34,13 +35,31 @@ impl Scenario {
         overrides: &RequestSpec,
         now_epoch_seconds: i64,
     ) -> Result<ResolvedRequest, ScenarioError> {
-        let spec = self.request.overlaid_with(overrides);
+        self.resolve_with(overrides, now_epoch_seconds, &self.derived_key_facts())
+    }
+
+    /// [`Scenario::resolve`] with the scenario's derived-key facts made once
+    /// by the caller, for a stream of requests.
+    pub fn resolve_with(
+        &self,
+        overrides: &RequestSpec,
+        now_epoch_seconds: i64,
+        derived_key_facts: &DerivedKeyFacts,
+    ) -> Result<ResolvedRequest, ScenarioError> {
+        // The scenario's request with `overrides` laid over it, read field
+        // by field rather than merged into a copy (a stream of requests
+        // resolves one per line).
+        let defaults = &self.request;
+        let field = |given: &'_ Option<String>, default: &'_ Option<String>| -> Option<String> {
+            given.as_ref().or(default.as_ref()).cloned()
+        };
         let mut warnings = Vec::new();
-        let principal_text = spec
+        let principal_text = overrides
             .principal
             .as_deref()
+            .or(defaults.principal.as_deref())
             .ok_or(ScenarioError::MissingField("principal"))?;
-        let mut principal = RequestPrincipal::parse(principal_text)?;
+        let mut principal = parse_principal_memoized(principal_text)?;
         if let (Some(role_arn), PrincipalKind::RoleSession) = (&self.role_arn, principal.kind) {
             principal.role_arn = Some(role_arn.clone());
             principal.is_service_linked_role |= role_arn.contains(":role/aws-service-role/");
@@ -48,21 +67,21 @@ impl Scenario {
         if let Some(linked) = self.service_linked_role {
             principal.is_service_linked_role = linked;
         }
-        let action = spec
+        let action = overrides
             .action
             .as_deref()
+            .or(defaults.action.as_deref())
             .ok_or(ScenarioError::MissingField("action"))?;
         if action != "*" && !action.contains(':') {
             return Err(ScenarioError::InvalidAction(action.to_string()));
         }
-        let resource = spec
+        let resource = overrides
             .resource
             .as_deref()
+            .or(defaults.resource.as_deref())
             .ok_or(ScenarioError::MissingField("resource"))?;
         let mut request = ConcreteRequest::new(principal, action, resource);
-        request.resource_account = spec
-            .resource_account
-            .clone()
+        request.resource_account = field(&overrides.resource_account, &defaults.resource_account)
             .or_else(|| arn_account(resource).map(str::to_string));
         if request.resource_account.is_none() {
             if let Some(account) = &request.principal.account {
@@ -72,17 +91,43 @@ impl Scenario {
                 request.resource_account = Some(account.clone());
             }
         }
-        for (key, values, multivalued) in &spec.context {
+        // The scenario's context keys first, then the request's (a key
+        // given by both keeps the request's values, in the request's place:
+        // what `RequestSpec::overlaid_with` gives).
+        for (key, values, multivalued) in &defaults.context {
+            let overridden = overrides
+                .context
+                .iter()
+                .any(|(given, _, _)| given.eq_ignore_ascii_case(key));
+            if !overridden {
+                request.context.set(key, values.clone(), *multivalued);
+            }
+        }
+        for (key, values, multivalued) in &overrides.context {
             request.context.set(key, values.clone(), *multivalued);
         }
-        warnings.extend(
-            self.derived_key_facts()
-                .complete(&mut request, now_epoch_seconds),
-        );
+        warnings.extend(derived_key_facts.complete(&mut request, now_epoch_seconds));
         Ok(ResolvedRequest {
-            id: spec.id.clone(),
+            id: field(&overrides.id, &defaults.id),
             request,
             warnings,
         })
     }
+}
+
+/// [`RequestPrincipal::parse`], keeping the last principal parsed on this
+/// thread: a stream of requests mostly asks for the scenario's own.
+fn parse_principal_memoized(text: &str) -> Result<RequestPrincipal, PrincipalSyntaxError> {
+    thread_local! {
+        static LAST: std::cell::RefCell<Option<(String, RequestPrincipal)>> = const { std::cell::RefCell::new(None) };
+    }
+    LAST.with(|last| {
+        let mut last = last.borrow_mut();
+        if let Some((_, principal)) = last.as_ref().filter(|(written, _)| written == text) {
+            return Ok(principal.clone());
+        }
+        let principal = RequestPrincipal::parse(text)?;
+        *last = Some((text.to_string(), principal.clone()));
+        Ok(principal)
+    })
 }

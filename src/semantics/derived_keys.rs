@@ -26,11 +26,45 @@
 
 use crate::request::{ConcreteRequest, PrincipalKind};
 use indexmap::IndexMap;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-/// A derived key: its values and whether it is multivalued.
-pub type DerivedKeys = Vec<(String, Vec<String>, bool)>;
+/// Context keys as a request gives them: name, values, given as a list.
+pub type GivenContext = Vec<(String, Vec<String>, bool)>;
+
+/// A derived key: its name as AWS spells it and in lower case (how a
+/// context is indexed; fixed names carry both, so deriving allocates
+/// neither), its values, and whether it is multivalued.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DerivedKey {
+    pub name: Cow<'static, str>,
+    pub name_lowercase: Cow<'static, str>,
+    pub values: Vec<String>,
+    pub multivalued: bool,
+}
+
+impl DerivedKey {
+    /// A key of a fixed name with one value.
+    fn fixed(name: &'static str, name_lowercase: &'static str, value: String) -> DerivedKey {
+        debug_assert_eq!(name.to_ascii_lowercase(), name_lowercase);
+        DerivedKey {
+            name: Cow::Borrowed(name),
+            name_lowercase: Cow::Borrowed(name_lowercase),
+            values: vec![value],
+            multivalued: false,
+        }
+    }
+
+    fn named(name: String, values: Vec<String>, multivalued: bool) -> DerivedKey {
+        DerivedKey {
+            name_lowercase: Cow::Owned(name.to_ascii_lowercase()),
+            name: Cow::Owned(name),
+            values,
+            multivalued,
+        }
+    }
+}
 
 /// What the organization tells about an account: the organization's id and
 /// each account's `aws:PrincipalOrgPaths` value (the path of its parent,
@@ -70,7 +104,7 @@ pub struct DerivedKeyFacts {
     /// The context the scenario's request gives: a request that does not
     /// give one of these keys takes this value (they win over derived
     /// values, and a request may override them without a warning).
-    pub request_context: DerivedKeys,
+    pub request_context: GivenContext,
 }
 
 /// Keys whose derived value is only a default: a given value is normal and
@@ -81,8 +115,9 @@ const DEFAULT_KEYS: [&str; 3] = ["aws:currenttime", "aws:epochtime", "aws:secure
 pub fn is_s3_object(resource: &str) -> bool {
     resource
         .strip_prefix("arn:")
-        .and_then(|rest| rest.split_once(":s3:::"))
-        .is_some_and(|(partition, path)| !partition.contains(':') && path.contains('/'))
+        .and_then(|rest| rest.split_once(':'))
+        .and_then(|(_partition, rest)| rest.strip_prefix("s3:::"))
+        .is_some_and(|path| path.contains('/'))
 }
 
 impl DerivedKeyFacts {
@@ -92,53 +127,112 @@ impl DerivedKeyFacts {
     }
 
     /// The keys AWS would put in the context of this request, defaults
-    /// (`aws:SecureTransport` true, the time `now`) included.
-    pub fn derive(&self, request: &ConcreteRequest, now_epoch_seconds: i64) -> DerivedKeys {
-        let mut keys: DerivedKeys = self.derive_from_request(request);
-        let mut single =
-            |key: &str, value: String| keys.push((key.to_string(), vec![value], false));
-        single("aws:SecureTransport", "true".to_string());
-        single("aws:CurrentTime", format_iso8601(now_epoch_seconds));
-        single("aws:EpochTime", now_epoch_seconds.to_string());
+    /// (`aws:SecureTransport` true, the time `now`) included, before the
+    /// context the scenario gives is laid over them.
+    fn derive_with_defaults(
+        &self,
+        request: &ConcreteRequest,
+        now_epoch_seconds: i64,
+    ) -> Vec<DerivedKey> {
+        let mut keys = self.derive_from_principal_and_resource(request);
+        keys.push(DerivedKey::fixed(
+            "aws:SecureTransport",
+            "aws:securetransport",
+            "true".to_string(),
+        ));
+        keys.push(DerivedKey::fixed(
+            "aws:CurrentTime",
+            "aws:currenttime",
+            iso8601_memoized(now_epoch_seconds),
+        ));
+        keys.push(DerivedKey::fixed(
+            "aws:EpochTime",
+            "aws:epochtime",
+            now_epoch_seconds.to_string(),
+        ));
         keys
     }
 
     /// The derived keys that follow from the request and the facts alone
-    /// (no defaults).
-    pub fn derive_from_request(&self, request: &ConcreteRequest) -> DerivedKeys {
-        let mut keys: DerivedKeys = Vec::new();
-        let mut single =
-            |key: &str, value: String| keys.push((key.to_string(), vec![value], false));
+    /// (no defaults), the context the scenario gives laid over them.
+    pub fn derive_from_request(&self, request: &ConcreteRequest) -> Vec<DerivedKey> {
+        let mut keys = self.derive_from_principal_and_resource(request);
+        for (name, values, multivalued) in &self.request_context {
+            keys.retain(|key| !key.name.eq_ignore_ascii_case(name));
+            keys.push(DerivedKey::named(
+                name.clone(),
+                values.clone(),
+                *multivalued,
+            ));
+        }
+        keys
+    }
+
+    /// The keys that follow from the request's principal and resource and
+    /// the facts.
+    fn derive_from_principal_and_resource(&self, request: &ConcreteRequest) -> Vec<DerivedKey> {
+        let mut keys: Vec<DerivedKey> = Vec::with_capacity(16);
         let principal = &request.principal;
         if let Some(arn) = principal.principal_arn() {
-            single("aws:PrincipalArn", arn.to_string());
+            keys.push(DerivedKey::fixed(
+                "aws:PrincipalArn",
+                "aws:principalarn",
+                arn.to_string(),
+            ));
         }
         let identity_account = principal
             .account
             .as_deref()
             .filter(|_| principal.kind.has_identity_side());
         if let Some(account) = identity_account {
-            single("aws:PrincipalAccount", account.to_string());
+            keys.push(DerivedKey::fixed(
+                "aws:PrincipalAccount",
+                "aws:principalaccount",
+                account.to_string(),
+            ));
         }
         if let Some(principal_type) = principal.kind.principal_type() {
-            single("aws:PrincipalType", principal_type.to_string());
+            keys.push(DerivedKey::fixed(
+                "aws:PrincipalType",
+                "aws:principaltype",
+                principal_type.to_string(),
+            ));
         }
         if principal.kind == PrincipalKind::IamUser {
             if let Some(name) = &principal.name {
-                single("aws:username", name.clone());
+                keys.push(DerivedKey::fixed(
+                    "aws:username",
+                    "aws:username",
+                    name.clone(),
+                ));
             }
         }
+        let is_service = |value: &str| {
+            DerivedKey::fixed(
+                "aws:PrincipalIsAWSService",
+                "aws:principalisawsservice",
+                value.to_string(),
+            )
+        };
         match principal.kind {
             PrincipalKind::Service => {
-                single("aws:PrincipalIsAWSService", "true".to_string());
-                single("aws:PrincipalServiceName", principal.text.clone());
+                keys.push(is_service("true"));
+                keys.push(DerivedKey::fixed(
+                    "aws:PrincipalServiceName",
+                    "aws:principalservicename",
+                    principal.text.clone(),
+                ));
             }
             PrincipalKind::Anonymous | PrincipalKind::FederatedProvider => {}
-            _ => single("aws:PrincipalIsAWSService", "false".to_string()),
+            _ => keys.push(is_service("false")),
         }
         if principal.kind.has_identity_side() && principal.kind != PrincipalKind::AccountRoot {
             for (tag, value) in &self.principal_tags {
-                single(&format!("aws:PrincipalTag/{tag}"), value.clone());
+                keys.push(DerivedKey::named(
+                    format!("aws:PrincipalTag/{tag}"),
+                    vec![value.clone()],
+                    false,
+                ));
             }
         }
         let tag_key_prefix = if is_s3_object(&request.resource) {
@@ -147,30 +241,44 @@ impl DerivedKeyFacts {
             "aws:ResourceTag"
         };
         for (tag, value) in &self.resource_tags {
-            single(&format!("{tag_key_prefix}/{tag}"), value.clone());
+            keys.push(DerivedKey::named(
+                format!("{tag_key_prefix}/{tag}"),
+                vec![value.clone()],
+                false,
+            ));
         }
         if let Some(account) = &request.resource_account {
-            single("aws:ResourceAccount", account.clone());
+            keys.push(DerivedKey::fixed(
+                "aws:ResourceAccount",
+                "aws:resourceaccount",
+                account.clone(),
+            ));
         }
         if let Some(organization) = &self.organization {
-            for (account, prefix) in [
-                (identity_account, "aws:Principal"),
-                (request.resource_account.as_deref(), "aws:Resource"),
+            for (account, organization_key, paths_key) in [
+                (
+                    identity_account,
+                    ("aws:PrincipalOrgID", "aws:principalorgid"),
+                    ("aws:PrincipalOrgPaths", "aws:principalorgpaths"),
+                ),
+                (
+                    request.resource_account.as_deref(),
+                    ("aws:ResourceOrgID", "aws:resourceorgid"),
+                    ("aws:ResourceOrgPaths", "aws:resourceorgpaths"),
+                ),
             ] {
                 let Some(path) = account.and_then(|account| organization.paths.get(account)) else {
                     continue;
                 };
-                keys.push((
-                    format!("{prefix}OrgID"),
-                    vec![organization.id.clone()],
-                    false,
+                keys.push(DerivedKey::fixed(
+                    organization_key.0,
+                    organization_key.1,
+                    organization.id.clone(),
                 ));
-                keys.push((format!("{prefix}OrgPaths"), vec![path.clone()], true));
+                let mut paths = DerivedKey::fixed(paths_key.0, paths_key.1, path.clone());
+                paths.multivalued = true;
+                keys.push(paths);
             }
-        }
-        for given in &self.request_context {
-            keys.retain(|(key, _, _)| !key.eq_ignore_ascii_case(&given.0));
-            keys.push(given.clone());
         }
         keys
     }
@@ -185,22 +293,33 @@ impl DerivedKeyFacts {
     /// Fills every derived key the request's context does not give; returns
     /// a warning for each given value that contradicts the derived one.
     pub fn complete(&self, request: &mut ConcreteRequest, now_epoch_seconds: i64) -> Vec<String> {
+        // What the scenario gives wins over what is derived, without a
+        // warning; a request that already has such a key keeps its value.
+        for (name, values, multivalued) in &self.request_context {
+            if request.context.get(&name.to_ascii_lowercase()).is_none() {
+                request.context.set(name, values.clone(), *multivalued);
+            }
+        }
         let mut warnings = Vec::new();
-        for (key, values, multivalued) in self.derive(request, now_epoch_seconds) {
-            let key_lowercase = key.to_ascii_lowercase();
-            match request.context.get(&key_lowercase) {
+        for key in self.derive_with_defaults(request, now_epoch_seconds) {
+            if self.gives(&key.name_lowercase) {
+                continue;
+            }
+            match request.context.get(&key.name_lowercase) {
                 Some(given) => {
-                    if given.values != values
-                        && !DEFAULT_KEYS.contains(&key_lowercase.as_str())
-                        && !self.gives(&key_lowercase)
-                    {
+                    if given.values != key.values && !DEFAULT_KEYS.contains(&&*key.name_lowercase) {
                         warnings.push(format!(
-                            "context key {key} is given as {:?} but the request implies {:?}; the given value is used",
-                            given.values, values
+                            "context key {} is given as {:?} but the request implies {:?}; the given value is used",
+                            key.name, given.values, key.values
                         ));
                     }
                 }
-                None => request.context.set(&key, values, multivalued),
+                None => request.context.set_lowercase(
+                    key.name_lowercase,
+                    key.name,
+                    key.values,
+                    key.multivalued,
+                ),
             }
         }
         warnings
@@ -213,25 +332,40 @@ impl DerivedKeyFacts {
         let Some((first, rest)) = facts.split_first() else {
             return;
         };
-        for (key, values, _) in first.derive_from_request(request) {
-            let key_lowercase = key.to_ascii_lowercase();
+        for key in first.derive_from_request(request) {
             let same_everywhere = rest.iter().all(|other| {
-                other
-                    .derive_from_request(request)
-                    .iter()
-                    .any(|(other_key, other_values, _)| {
-                        other_key.eq_ignore_ascii_case(&key) && *other_values == values
-                    })
+                other.derive_from_request(request).iter().any(|other_key| {
+                    other_key.name_lowercase == key.name_lowercase && other_key.values == key.values
+                })
             });
             let given_equal = request
                 .context
-                .get(&key_lowercase)
-                .is_some_and(|given| given.values == values);
+                .get(&key.name_lowercase)
+                .is_some_and(|given| given.values == key.values);
             if same_everywhere && given_equal {
-                request.context.remove(&key_lowercase);
+                request.context.remove(&key.name_lowercase);
             }
         }
     }
+}
+
+/// [`format_iso8601`] of the last time asked on this thread, kept: a
+/// stream of requests decided at one time formats it once.
+fn iso8601_memoized(epoch_seconds: i64) -> String {
+    thread_local! {
+        static LAST: std::cell::RefCell<Option<(i64, String)>> = const { std::cell::RefCell::new(None) };
+    }
+    LAST.with(|last| {
+        let mut last = last.borrow_mut();
+        match &*last {
+            Some((seconds, text)) if *seconds == epoch_seconds => text.clone(),
+            _ => {
+                let text = format_iso8601(epoch_seconds);
+                *last = Some((epoch_seconds, text.clone()));
+                text
+            }
+        }
+    })
 }
 
 /// `YYYY-MM-DDThh:mm:ssZ` of epoch seconds.
@@ -289,8 +423,8 @@ mod tests {
         let keys = facts().derive_from_request(&request);
         let value = |name: &str| {
             keys.iter()
-                .find(|(key, _, _)| key == name)
-                .map(|(_, values, _)| values.clone())
+                .find(|key| key.name == name)
+                .map(|key| key.values.clone())
         };
         assert_eq!(value("aws:PrincipalOrgID"), Some(vec!["o-example".into()]));
         assert_eq!(
