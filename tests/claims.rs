@@ -91,7 +91,7 @@ fn run_eval_claim(path: &Path, claim: &Value) -> Vec<String> {
     let mut failures = check_keys(
         &name,
         claim,
-        &["claim", "source", "scenario", "requests"],
+        &["claim", "source", "scenario", "requests", "expect_rejected"],
         "the claim",
     );
     let text = claim["claim"].as_str().unwrap_or_default();
@@ -111,8 +111,29 @@ fn run_eval_claim(path: &Path, claim: &Value) -> Vec<String> {
         scenario @ Value::Object(_) => scenario.to_string(),
         _ => return vec![format!("{name}: `scenario` must be an object or a path")],
     };
-    let scenario = match scenario_from_text(&scenario_text, &path.display().to_string(), directory)
-    {
+    let loaded = scenario_from_text(&scenario_text, &path.display().to_string(), directory);
+    // A scenario AWS would not accept (a policy it rejects): the claim
+    // names what the error must say, and has no requests.
+    if let Some(rejected) = claim.get("expect_rejected") {
+        let Some(expected) = rejected.as_str().filter(|text| !text.is_empty()) else {
+            failures.push(format!("{name}: `expect_rejected` must be the text the error gives"));
+            return failures;
+        };
+        if claim.get("requests").is_some() {
+            failures.push(format!("{name}: a rejected scenario has no `requests`"));
+        }
+        match loaded {
+            Ok(_) => failures.push(format!(
+                "{name}: the scenario loads, but AWS rejects it: expected an error saying {expected:?}"
+            )),
+            Err(error) if !error.contains(expected) => failures.push(format!(
+                "{name}: rejected, but the error does not say {expected:?}: {error}"
+            )),
+            Err(_) => {}
+        }
+        return failures;
+    }
+    let scenario = match loaded {
         Ok(scenario) => scenario,
         Err(error) => return vec![format!("{name}: scenario does not load: {error}")],
     };

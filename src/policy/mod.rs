@@ -12,5 +12,5 @@ pub mod template;
 pub use ast::*;
 pub use diagnostics::{Diagnostic, PolicyError, SourceLocation};
 pub use kind::PolicyKind;
-pub use parse::{parse_policy, ParsedPolicy};
+pub use parse::{parse_policy, parse_policy_with, ParsedPolicy, RequiredElements};
 pub use pattern::{ActionPattern, ResourcePattern};

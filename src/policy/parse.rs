@@ -26,12 +26,34 @@ pub struct ParsedPolicy {
     pub warnings: Vec<Diagnostic>,
 }
 
+/// What the parser does with a statement that lacks an element its policy
+/// type requires (a Principal in a resource-based policy).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RequiredElements {
+    /// An error, as AWS rejects the policy: what decides requests must
+    /// never read a missing Principal as "everyone".
+    Enforce,
+    /// Left to the caller to report (`validate` lists it as a finding
+    /// beside every other problem of the policy).
+    Report,
+}
+
 /// Parses policy text. `file` names the source in messages and becomes the
-/// document name; `kind`, when known, enables kind-specific warnings.
+/// document name; `kind`, when known, enables kind-specific checks.
 pub fn parse_policy(
     text: &str,
     file: &str,
     kind: Option<PolicyKind>,
+) -> Result<ParsedPolicy, PolicyError> {
+    parse_policy_with(text, file, kind, RequiredElements::Enforce)
+}
+
+/// [`parse_policy`], choosing what a missing required element is.
+pub fn parse_policy_with(
+    text: &str,
+    file: &str,
+    kind: Option<PolicyKind>,
+    required_elements: RequiredElements,
 ) -> Result<ParsedPolicy, PolicyError> {
     if text.len() > MAX_POLICY_BYTES {
         return Err(PolicyError::TooLarge {
@@ -45,6 +67,7 @@ pub fn parse_policy(
     let mut parser = Parser {
         file,
         kind,
+        required_elements,
         warnings: Vec::new(),
     };
     let document = parser.document(&root)?;
@@ -65,6 +88,7 @@ pub fn parse_policy_node(
     let mut parser = Parser {
         file,
         kind,
+        required_elements: RequiredElements::Enforce,
         warnings: Vec::new(),
     };
     let mut document = parser.document_at(node, json_path)?;
@@ -78,6 +102,7 @@ pub fn parse_policy_node(
 struct Parser<'a> {
     file: &'a str,
     kind: Option<PolicyKind>,
+    required_elements: RequiredElements,
     warnings: Vec<Diagnostic>,
 }
 
@@ -451,6 +476,21 @@ impl Parser<'_> {
             None => Vec::new(),
         };
 
+        if let (None, Some(kind), RequiredElements::Enforce) =
+            (&principals, self.kind, self.required_elements)
+        {
+            if kind.names_principals() {
+                // "You must use the Principal element in resource-based
+                // policies" (the Principal element page); endpoint policies
+                // too (the VPC endpoint policy page).
+                return Err(self.error(
+                    node.position,
+                    path,
+                    "principal-missing",
+                    format!("{} {kind} policy statement must name a Principal (or NotPrincipal); AWS rejects the policy without one", if kind == PolicyKind::Endpoint { "an" } else { "a" }),
+                ));
+            }
+        }
         if let Some(clause) = &principals {
             let element = if clause.negated {
                 "NotPrincipal"

@@ -487,7 +487,15 @@ fn mutated(scenario: &Value, which: usize, replacement: &Value) -> Value {
             Some(organization) => {
                 organization["root"]["rcps"] = json!(["RCPFullAWSAccess", "DenyOutsideOrg"]);
             }
-            None => changed["vpc_endpoint_policy"] = replacement.clone(),
+            // An endpoint policy names principals: the replacement, an
+            // identity policy, is given `"Principal": "*"`.
+            None => {
+                let mut endpoint = replacement.clone();
+                for statement in endpoint["Statement"].as_array_mut().into_iter().flatten() {
+                    statement["Principal"] = json!("*");
+                }
+                changed["vpc_endpoint_policy"] = endpoint;
+            }
         },
         _ => changed["principal"]["tags"] = json!({"team": "blue"}),
     }

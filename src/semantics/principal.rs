@@ -184,3 +184,40 @@ pub fn excluded<I: Interpretation>(
     ];
     i.all_of(&cases, |case| case.clone())
 }
+
+/// NotPrincipal lists the requester's own identity (its IAM user, the role
+/// of its session, or its federated-user ARN). What the list does not
+/// exclude is then only the rest of its chain, its account, so an Allow
+/// through the statement delegates to the account's IAM policies and
+/// grants nothing itself. The NotPrincipal page: "Using it with
+/// "Effect":"Allow" is not supported"; AWS evaluates the statement for
+/// each principal of the chain it does not exclude.
+pub fn own_identity_listed<I: Interpretation>(
+    interpretation: &I,
+    entries: &[PrincipalEntry],
+) -> I::Bool {
+    use PrincipalKind as K;
+    let i = interpretation;
+    let listed = |field: PrincipalField, select: &dyn Fn(&PrincipalEntry) -> Option<&str>| {
+        let texts: Vec<&str> = entries.iter().filter_map(select).collect();
+        i.any_of(&texts, |text| i.principal_field_is(field, text))
+    };
+    let user_listed = listed(PrincipalField::Text, &|entry| match entry {
+        PrincipalEntry::IamUser { arn, .. } => Some(arn.as_str()),
+        _ => None,
+    });
+    let federated_listed = listed(PrincipalField::Text, &|entry| match entry {
+        PrincipalEntry::FederatedUser { arn, .. } => Some(arn.as_str()),
+        _ => None,
+    });
+    let role_listed = listed(PrincipalField::RoleArn, &|entry| match entry {
+        PrincipalEntry::Role { arn, .. } => Some(arn.as_str()),
+        _ => None,
+    });
+    let cases = [
+        i.and2(i.principal_is(K::IamUser), user_listed),
+        i.and2(i.principal_is(K::FederatedUser), federated_listed),
+        i.and2(i.principal_is(K::RoleSession), role_listed),
+    ];
+    i.any_of(&cases, |case| case.clone())
+}

@@ -4,7 +4,7 @@
 //! policy reference (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements.html).
 
 use super::condition::condition_holds;
-use super::principal::{entry_matches, excluded};
+use super::principal::{entry_matches, excluded, own_identity_listed};
 use super::{Interpretation, PrincipalMatchStrength};
 use crate::policy::{Effect, PolicyDocument, PrincipalClause, Statement};
 
@@ -58,14 +58,17 @@ pub fn principal_clause_matches<I: Interpretation>(
     match clause {
         None => interpretation.constant(true),
         Some(clause) if clause.negated => {
-            if strength == PrincipalMatchStrength::Exact {
-                return interpretation.constant(false);
+            let i = interpretation;
+            let not_excluded = i.not(excluded(i, &clause.entries, principal_has_boundary));
+            match strength {
+                PrincipalMatchStrength::Exact => i.constant(false),
+                PrincipalMatchStrength::Delegation => not_excluded,
+                // Listing the requester's own identity leaves only its
+                // account: a delegation, not a grant.
+                PrincipalMatchStrength::Grant => {
+                    i.and2(not_excluded, i.not(own_identity_listed(i, &clause.entries)))
+                }
             }
-            interpretation.not(excluded(
-                interpretation,
-                &clause.entries,
-                principal_has_boundary,
-            ))
         }
         Some(clause) => interpretation.any_of(&clause.entries, |entry| {
             entry_matches(interpretation, entry, strength)

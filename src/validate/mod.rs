@@ -38,7 +38,8 @@ use crate::analysis::actions::statement_actions;
 use crate::catalog::{ActionRef, Catalog, Service};
 use crate::policy::json::{parse_json, SourcePosition};
 use crate::policy::{
-    parse_policy, PolicyDocument, PolicyError, PolicyKind, SourceLocation, Statement,
+    parse_policy_with, PolicyDocument, PolicyError, PolicyKind, RequiredElements, SourceLocation,
+    Statement,
 };
 use locate::Locator;
 
@@ -69,7 +70,8 @@ pub fn validate_policy(
     file: &str,
     options: &ValidateOptions,
 ) -> Result<Vec<Finding>, PolicyError> {
-    let parsed = parse_policy(text, file, Some(options.kind))?;
+    // Missing elements are findings here, listed with every other problem.
+    let parsed = parse_policy_with(text, file, Some(options.kind), RequiredElements::Report)?;
     let locator = parse_json(text)
         .map(|root| Locator::new(&root))
         .unwrap_or_default();
