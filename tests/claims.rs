@@ -116,7 +116,9 @@ fn run_eval_claim(path: &Path, claim: &Value) -> Vec<String> {
     // names what the error must say, and has no requests.
     if let Some(rejected) = claim.get("expect_rejected") {
         let Some(expected) = rejected.as_str().filter(|text| !text.is_empty()) else {
-            failures.push(format!("{name}: `expect_rejected` must be the text the error gives"));
+            failures.push(format!(
+                "{name}: `expect_rejected` must be the text the error gives"
+            ));
             return failures;
         };
         if claim.get("requests").is_some() {

@@ -8,6 +8,7 @@ pub use interpretation::ConcreteInterpretation;
 use crate::policy::Effect;
 use crate::request::ConcreteRequest;
 use crate::semantics::alone::{aspects_of_outcome, AspectValues, PolicyAlone};
+use crate::semantics::service_rules::RefusalRule;
 use crate::semantics::{LayerRole, Setup};
 use serde::Serialize;
 
@@ -59,6 +60,10 @@ pub struct Explanation {
     /// whatever the policies say.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub needs_no_permission: bool,
+    /// AWS refuses the call whatever the policies say, by this rule
+    /// (`semantics::service_rules`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refused_by: Option<RefusalRule>,
 }
 
 /// A decision with its explanation.
@@ -122,6 +127,16 @@ pub fn evaluate(setup: &Setup<'_>, request: &ConcreteRequest) -> EvaluatedDecisi
             decision: Decision::Allow,
             explanation: Explanation {
                 needs_no_permission: true,
+                ..Explanation::default()
+            },
+        };
+    }
+    // A call AWS refuses whatever the policies say.
+    if let Some((rule, _)) = facts.refusals.iter().find(|(_, refused)| *refused) {
+        return EvaluatedDecision {
+            decision: Decision::ImplicitDeny,
+            explanation: Explanation {
+                refused_by: Some(*rule),
                 ..Explanation::default()
             },
         };
@@ -234,6 +249,7 @@ pub fn evaluate_alone(
                 needs_no_permission: free,
                 deciding_statements: statements_of(Effect::Allow),
                 missing_allows: Vec::new(),
+                ..Explanation::default()
             },
         }
     } else {

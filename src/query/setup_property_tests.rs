@@ -130,6 +130,18 @@ const RESOURCES: &[(&str, &str, &str)] = &[
         "111111111111",
         "iam-role",
     ),
+    // No kind: it follows from the ARN and the action.
+    (
+        "arn:aws:kms:us-east-1:222222222222:key/k2",
+        "222222222222",
+        "",
+    ),
+    ("arn:aws:iam::222222222222:role/Dev", "222222222222", ""),
+    (
+        "arn:aws:kms:us-east-1:111111111111:alias/aws/s3",
+        "111111111111",
+        "",
+    ),
 ];
 const REQUEST_ACTIONS: &[&str] = &[
     "s3:GetObject",
@@ -137,6 +149,8 @@ const REQUEST_ACTIONS: &[&str] = &[
     "ec2:RunInstances",
     "kms:Decrypt",
     "sts:AssumeRole",
+    "sts:TagSession",
+    "kms:DeleteAlias",
 ];
 
 /// A statement of a policy of `kind`, as JSON text.
@@ -319,10 +333,15 @@ fn scenario() -> impl Strategy<Value = Value> {
                 if let Some(team) = team {
                     principal["tags"] = json!({"team": team});
                 }
-                let mut resource = json!({"arn": resource_arn, "account": account, "kind": kind});
+                let mut resource = json!({"arn": resource_arn, "account": account});
+                if !kind.is_empty() {
+                    resource["kind"] = json!(kind);
+                }
                 let policy = match kind {
                     "kms-key" => key_policy,
                     "iam-role" => trust,
+                    "" if resource_arn.contains(":role/") => trust,
+                    "" if resource_arn.contains(":key/") => key_policy,
                     _ => resource_policy,
                 };
                 if let Some(policy) = policy {

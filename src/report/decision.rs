@@ -54,6 +54,9 @@ pub fn decision_text(id: Option<&str>, decided: &EvaluatedDecision, warnings: &[
             "  the call needs no permission: AWS answers it even where a policy denies it\n",
         );
     }
+    if let Some(rule) = decided.explanation.refused_by {
+        text.push_str(&format!("  refused by AWS: {}\n", rule.describe()));
+    }
     for statement in &decided.explanation.deciding_statements {
         text.push_str(&format!(
             "  by {} policy {} statement {}\n",

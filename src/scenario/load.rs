@@ -129,7 +129,9 @@ pub struct Scenario {
     pub principal_tags: IndexMap<String, String>,
     /// Forces the service-linked-role exemption (otherwise read from the ARN).
     pub service_linked_role: Option<bool>,
-    pub resource_kind: ResourceKind,
+    /// The resource's kind when the scenario names it; otherwise it
+    /// follows from each request (`semantics::service_rules`).
+    pub resource_kind: Option<ResourceKind>,
     pub resource_policy: Option<Arc<PolicyDocument>>,
     pub resource_tags: IndexMap<String, String>,
     pub vpc_endpoint_policy: Option<Arc<PolicyDocument>>,
@@ -152,7 +154,7 @@ impl Scenario {
             session_policy: None,
             principal_tags: IndexMap::new(),
             service_linked_role: None,
-            resource_kind: ResourceKind::Generic,
+            resource_kind: None,
             resource_policy: None,
             resource_tags: IndexMap::new(),
             vpc_endpoint_policy: None,
@@ -334,7 +336,7 @@ impl Scenario {
         }
         if let Some(kind) = member(members, "kind") {
             let text = source.string(kind, "resource.kind")?;
-            self.resource_kind = ResourceKind::parse(text).ok_or_else(|| {
+            self.resource_kind = Some(ResourceKind::parse(text).ok_or_else(|| {
                 source.error(
                     kind,
                     "resource.kind",
@@ -343,10 +345,20 @@ impl Scenario {
                         ResourceKind::NAMES.join(", ")
                     ),
                 )
-            })?;
+            })?);
         }
         if let Some(policy) = member(members, "policy") {
-            let kind = if self.resource_kind == ResourceKind::IamRole {
+            // A role's policy is its trust policy, whether the kind is
+            // named or read from the ARN.
+            let is_role = match self.resource_kind {
+                Some(kind) => kind == ResourceKind::IamRole,
+                None => self
+                    .request
+                    .resource
+                    .as_deref()
+                    .is_some_and(crate::semantics::service_rules::is_role_arn),
+            };
+            let kind = if is_role {
                 PolicyKind::Trust
             } else {
                 PolicyKind::Resource

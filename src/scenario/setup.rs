@@ -9,7 +9,7 @@
 //! account keeps only that account's chain (the other guards are false for
 //! it); an open scope keeps every level of the organization.
 
-use super::Scenario;
+use super::{ResourceKind, Scenario};
 use crate::catalog::Catalog;
 use crate::org::{OrgLevel, Organization};
 use crate::policy::pattern::split_arn;
@@ -169,7 +169,9 @@ impl Scenario {
         Setup::new(
             layers,
             SetupFacts {
-                resource_policy_required: self.resource_kind.resource_policy_required(),
+                resource_policy_required: self
+                    .resource_kind
+                    .map(ResourceKind::resource_policy_required),
                 service_linked_role: self.service_linked_role,
                 principal_has_boundary: self.permissions_boundary.is_some(),
                 // Only read (and the catalog loaded) when some RCP level can apply.

@@ -304,11 +304,13 @@ fn decide_layers<I: Interpretation>(
             interpretation.or2(identity_allows.clone(), resource_grants.clone()),
         ),
     );
-    let same_account_granted = if facts.resource_policy_required {
-        interpretation.and2(same_account_granted, resource_allows.clone())
-    } else {
-        same_account_granted
-    };
+    let same_account_granted = interpretation.and2(
+        same_account_granted,
+        interpretation.or2(
+            interpretation.not(facts.resource_policy_required.clone()),
+            resource_allows.clone(),
+        ),
+    );
     // Across accounts: both sides.
     let cross_account_granted = interpretation.and2(
         interpretation.and2(boundary_and_session, identity_allows),
@@ -330,7 +332,10 @@ fn decide_layers<I: Interpretation>(
         interpretation.not(explicit_deny.clone()),
         interpretation.and2(organization_and_network, granted),
     );
-    // A call that needs no permission is allowed whatever the policies say.
+    // A call AWS refuses is never allowed; a call that needs no permission
+    // is allowed whatever the policies say.
+    let refused = interpretation.any_of(&facts.refusals, |(_, refused)| refused.clone());
+    let allowed = interpretation.and2(interpretation.not(refused), allowed);
     let free = facts.needs_no_permission.clone();
     DecisionTerms {
         explicit_deny: interpretation.and2(interpretation.not(free.clone()), explicit_deny),

@@ -13,6 +13,7 @@
 
 use super::derived_keys::DerivedKeyFacts;
 use super::principal::has_identity_side;
+use super::service_rules::{self, RefusalRule};
 use super::Interpretation;
 use crate::request::PrincipalKind;
 use std::sync::Arc;
@@ -20,9 +21,11 @@ use std::sync::Arc;
 /// What a setup fixes about its requests, beside its layers.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SetupFacts {
-    /// The resource is a KMS key or an IAM role (trust policy): its policy
-    /// must allow even within one account.
-    pub resource_policy_required: bool,
+    /// Whether the resource's policy must allow even within one account,
+    /// when the setup says so (the input names the resource's kind);
+    /// otherwise read from the request (a KMS key, a role being assumed:
+    /// `service_rules::resource_policy_required`).
+    pub resource_policy_required: Option<bool>,
     /// Whether the principal is a service-linked role, when the setup says
     /// so; otherwise it is read from the principal's ARN.
     pub service_linked_role: Option<bool>,
@@ -60,7 +63,7 @@ pub struct RequestFacts<B> {
     /// under that level's node.
     pub resource_control_policies_apply: B,
     /// The resource's policy must allow even within one account.
-    pub resource_policy_required: bool,
+    pub resource_policy_required: B,
     /// The principal has a permissions boundary.
     pub principal_has_boundary: bool,
     /// The request needs no permission: `sts:GetCallerIdentity` (on `*`,
@@ -68,28 +71,9 @@ pub struct RequestFacts<B> {
     /// explicitly denies it
     /// (https://docs.aws.amazon.com/STS/latest/APIReference/API_GetCallerIdentity.html).
     pub needs_no_permission: B,
-}
-
-/// The calls AWS answers without any permission, even when denied.
-pub const CALLS_WITHOUT_PERMISSION: [&str; 1] = ["sts:GetCallerIdentity"];
-
-/// The literal resource `*` (written `${*}`: a `*` that is not a wildcard).
-fn no_resource() -> &'static crate::policy::ResourcePattern {
-    static PATTERN: std::sync::OnceLock<crate::policy::ResourcePattern> =
-        std::sync::OnceLock::new();
-    PATTERN.get_or_init(|| crate::policy::ResourcePattern::new("${*}", true))
-}
-
-/// [`CALLS_WITHOUT_PERMISSION`] as patterns, compiled once.
-fn calls_without_permission() -> &'static [crate::policy::ActionPattern] {
-    static PATTERNS: std::sync::OnceLock<Vec<crate::policy::ActionPattern>> =
-        std::sync::OnceLock::new();
-    PATTERNS.get_or_init(|| {
-        CALLS_WITHOUT_PERMISSION
-            .iter()
-            .map(|action| crate::policy::ActionPattern::new(action))
-            .collect()
-    })
+    /// AWS refuses the call whatever the policies say, by rule
+    /// (`service_rules::REFUSALS`).
+    pub refusals: Vec<(RefusalRule, B)>,
 }
 
 /// The facts of the interpretation's request under a setup.
@@ -113,17 +97,12 @@ pub fn request_facts<I: Interpretation>(
             i.action_service_in(&setup.services_supporting_rcps),
             not_service_linked,
         ),
-        resource_policy_required: setup.resource_policy_required,
-        principal_has_boundary: setup.principal_has_boundary,
-        needs_no_permission: i.and2(
-            identity.clone(),
-            i.and2(
-                i.any_of(calls_without_permission(), |pattern| {
-                    i.action_matches(pattern)
-                }),
-                // These calls act on no resource: AWS sees `*`.
-                i.resource_matches(no_resource()),
-            ),
+        resource_policy_required: service_rules::resource_policy_required(
+            i,
+            setup.resource_policy_required,
         ),
+        principal_has_boundary: setup.principal_has_boundary,
+        needs_no_permission: i.and2(identity.clone(), service_rules::needs_no_permission(i)),
+        refusals: service_rules::refusals(i),
     }
 }
