@@ -66,7 +66,14 @@ pub fn condition_holds<I: Interpretation>(interpretation: &I, condition: &Condit
             interpretation.for_key_values(key, Quantifier::All, &mut value_test)
         }
     };
-    if operator.if_exists {
+    // ForAnyValue on an absent key is false, IfExists or not: "For no
+    // matching context key or if the key does not exist, the condition
+    // returns false" (the single- vs multivalued keys page); IAM is
+    // reported to evaluate `ForAnyValue:…IfExists` that way. (ForAllValues
+    // holds on an absent key anyway.)
+    let if_exists_applies =
+        operator.if_exists && operator.set_qualifier != Some(SetQualifier::ForAnyValue);
+    if if_exists_applies {
         let absent = interpretation.not(interpretation.key_present(key));
         interpretation.or2(absent, core)
     } else {
