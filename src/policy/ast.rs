@@ -333,6 +333,33 @@ impl ConditionOperator {
         format!("{prefix}{}{suffix}", self.base.name())
     }
 
+    /// The operator a name spells in another case (`ForAnyValue:Stringlike`
+    /// for `ForAnyValue:StringLike`), for the hint of the error that
+    /// refuses it.
+    pub fn spelled_in_another_case(name: &str) -> Option<ConditionOperator> {
+        let lower = name.to_ascii_lowercase();
+        let (set_qualifier, rest) = if let Some(rest) = lower.strip_prefix("forallvalues:") {
+            (Some(SetQualifier::ForAllValues), rest)
+        } else if let Some(rest) = lower.strip_prefix("foranyvalue:") {
+            (Some(SetQualifier::ForAnyValue), rest)
+        } else {
+            (None, lower.as_str())
+        };
+        let (if_exists, base_name) = match rest.strip_suffix("ifexists") {
+            Some(base) => (true, base),
+            None => (false, rest),
+        };
+        let base = BaseOperator::ALL
+            .into_iter()
+            .find(|operator| operator.name().eq_ignore_ascii_case(base_name))?;
+        let operator = ConditionOperator {
+            set_qualifier,
+            base,
+            if_exists,
+        };
+        ConditionOperator::parse(&operator.name()).map(|_| operator)
+    }
+
     /// Parses an operator name (case-sensitive, as AWS does).
     pub fn parse(name: &str) -> Option<ConditionOperator> {
         let (set_qualifier, rest) = if let Some(rest) = name.strip_prefix("ForAllValues:") {

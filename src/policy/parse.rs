@@ -643,10 +643,18 @@ impl Parser<'_> {
                     operator_key.position,
                     &operator_path,
                     "unknown-operator",
-                    format!(
-                        "unknown condition operator `{}` (operators are case-sensitive; Null takes neither IfExists nor a set qualifier)",
-                        operator_key.text
-                    ),
+                    match ConditionOperator::spelled_in_another_case(&operator_key.text) {
+                        // IAM refuses it too: "Invalid Condition type".
+                        Some(meant) => format!(
+                            "unknown condition operator `{}`: did you mean `{}`? Operator names are case-sensitive and AWS rejects them in another case",
+                            operator_key.text,
+                            meant.name()
+                        ),
+                        None => format!(
+                            "unknown condition operator `{}` (operators are case-sensitive; Null takes neither IfExists nor a set qualifier)",
+                            operator_key.text
+                        ),
+                    },
                 )
             })?;
             let entries = self.members(
