@@ -1152,15 +1152,17 @@ fn rows() -> Vec<Row> {
         ImplicitDeny,
     );
     add(
+        // ForAnyValue ignores IfExists: "if the key does not exist, the
+        // condition returns false" (semantics.md §5.4, a written choice).
         "C15e ForAnyValue:StringLikeIfExists, key absent",
-        OPERATORS,
+        MULTI_VALUED,
         c(
             "ForAnyValue:StringLikeIfExists",
             "aws:TagKeys",
             json!("env*"),
         ),
         no_ctx(),
-        Allow,
+        ImplicitDeny,
     );
     add(
         "C15f ForAllValues:StringNotEquals: no value in the list",

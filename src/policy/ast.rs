@@ -103,8 +103,9 @@ pub enum PrincipalEntry {
     RoleSession { account: String, arn: String },
     /// `arn:…:sts::ACCOUNT:federated-user/NAME`
     FederatedUser { account: String, arn: String },
-    /// Any other AWS value (a unique id, an unrecognised ARN): compared as text
-    /// with the principal ARN.
+    /// The unique ID AWS shows for a deleted principal (`AIDA…`, `AROA…`):
+    /// compared as text with the principal ARN, so it matches no request.
+    /// Other shapes are refused by the parser.
     OtherAws(String),
     /// `{"Service": "s3.amazonaws.com"}` (compared case-insensitively).
     Service(String),

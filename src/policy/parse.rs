@@ -752,42 +752,95 @@ impl Parser<'_> {
     }
 }
 
-/// Classifies a value of `"AWS"` in a Principal element.
+/// An account ID: exactly 12 digits.
+pub fn is_account_id(text: &str) -> bool {
+    text.len() == 12 && text.bytes().all(|byte| byte.is_ascii_digit())
+}
+
+/// An IAM unique ID (`AIDA…` for a user, `AROA…` for a role): AWS shows
+/// one in place of the ARN of a principal that was deleted.
+fn is_unique_id(text: &str) -> bool {
+    text.len() >= 16
+        && text.starts_with('A')
+        && text[..4].bytes().all(|byte| byte.is_ascii_uppercase())
+        && text
+            .bytes()
+            .all(|byte| byte.is_ascii_uppercase() || byte.is_ascii_digit())
+}
+
+/// Classifies a value of `"AWS"` in a Principal element. The shapes are
+/// those of the Principal element page
+/// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html):
+/// `*`, a 12-digit account, `arn:P:iam::A:root`, `arn:P:iam::A:user/…`,
+/// `arn:P:iam::A:role/…`, `arn:P:sts::A:assumed-role/R/S`,
+/// `arn:P:sts::A:federated-user/N`, or the unique ID AWS shows for a
+/// deleted principal. Anything else is refused: a malformed principal
+/// matches no request, and a comparison would prove things about nothing.
 fn parse_aws_principal(text: &str) -> Result<PrincipalEntry, String> {
     if text == "*" {
         return Ok(PrincipalEntry::Everyone);
     }
-    if text.len() == 12 && text.bytes().all(|byte| byte.is_ascii_digit()) {
+    if is_account_id(text) {
         return Ok(PrincipalEntry::Account(text.to_string()));
     }
-    let Some(rest) = text.strip_prefix("arn:") else {
+    if text.bytes().all(|byte| byte.is_ascii_digit()) {
+        return Err(format!(
+            "principal `{text}` has {} digits; an account ID has exactly 12",
+            text.len()
+        ));
+    }
+    if is_unique_id(text) {
         return Ok(PrincipalEntry::OtherAws(text.to_string()));
+    }
+    let Some(rest) = text.strip_prefix("arn:") else {
+        return Err(format!(
+            "principal `{text}` is not \"*\", a 12-digit account ID or a principal ARN"
+        ));
     };
     let parts: Vec<&str> = rest.splitn(5, ':').collect();
-    let [_partition, service, _region, account, resource] = parts.as_slice() else {
-        return Ok(PrincipalEntry::OtherAws(text.to_string()));
+    let [partition, service, region, account, resource] = parts.as_slice() else {
+        return Err(format!(
+            "principal `{text}` is not an ARN: expected arn:PARTITION:SERVICE::ACCOUNT:RESOURCE (six parts separated by colons)"
+        ));
     };
     if text.contains(['*', '?']) {
         return Err(format!(
             "principal `{text}` contains a wildcard; AWS does not allow partial wildcards in principal ARNs (use \"*\" with a condition on aws:PrincipalArn)"
         ));
     }
+    if partition.is_empty() || !region.is_empty() || !matches!(*service, "iam" | "sts") {
+        return Err(format!(
+            "principal `{text}` is not a principal ARN: expected arn:PARTITION:iam::ACCOUNT:… or arn:PARTITION:sts::ACCOUNT:…"
+        ));
+    }
+    if !is_account_id(account) {
+        return Err(format!(
+            "principal `{text}` names the account `{account}`; an account ID has exactly 12 digits"
+        ));
+    }
+    let named = |prefix: &str, parts: usize| {
+        resource.strip_prefix(prefix).is_some_and(|name| {
+            let pieces: Vec<&str> = name.rsplitn(parts, '/').collect();
+            pieces.len() == parts && pieces.iter().all(|piece| !piece.is_empty())
+        })
+    };
     let account = account.to_string();
     let arn = text.to_string();
-    Ok(match (*service, *resource) {
-        ("iam", "root") => PrincipalEntry::Account(account),
-        ("iam", resource) if resource.starts_with("user/") => {
-            PrincipalEntry::IamUser { account, arn }
+    match (*service, *resource) {
+        ("iam", "root") => Ok(PrincipalEntry::Account(account)),
+        ("iam", _) if named("user/", 1) => Ok(PrincipalEntry::IamUser { account, arn }),
+        ("iam", _) if named("role/", 1) => Ok(PrincipalEntry::Role { account, arn }),
+        ("sts", _) if named("assumed-role/", 2) => Ok(PrincipalEntry::RoleSession { account, arn }),
+        ("sts", _) if named("federated-user/", 1) => {
+            Ok(PrincipalEntry::FederatedUser { account, arn })
         }
-        ("iam", resource) if resource.starts_with("role/") => PrincipalEntry::Role { account, arn },
-        ("sts", resource) if resource.starts_with("assumed-role/") => {
-            PrincipalEntry::RoleSession { account, arn }
-        }
-        ("sts", resource) if resource.starts_with("federated-user/") => {
-            PrincipalEntry::FederatedUser { account, arn }
-        }
-        _ => PrincipalEntry::OtherAws(arn),
-    })
+        ("iam", _) if resource.starts_with("group/") => Err(format!(
+            "principal `{text}` is a group; a group cannot be a principal (name its users, or the account with a condition)"
+        )),
+        _ => Err(format!(
+            "principal `{text}` is not a principal ARN: expected root, user/NAME, role/NAME, assumed-role/ROLE/SESSION or federated-user/NAME"
+        )),
+    }
 }
 
 fn contains_variable(node: &JsonNode) -> bool {
@@ -798,5 +851,45 @@ fn contains_variable(node: &JsonNode) -> bool {
             .iter()
             .any(|(key, value)| key.text.contains("${") || contains_variable(value)),
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn aws_principals_have_the_shapes_of_the_principal_page() {
+        for accepted in [
+            "*",
+            "111111111111",
+            "arn:aws:iam::111111111111:root",
+            "arn:aws:iam::111111111111:user/alice",
+            "arn:aws:iam::111111111111:user/team/alice",
+            "arn:aws-cn:iam::111111111111:role/path/Dev",
+            "arn:aws:sts::111111111111:assumed-role/Dev/session",
+            "arn:aws:sts::111111111111:federated-user/fed",
+            "AIDACKCEVSQ6C2EXAMPLE",
+            "AROADBQP57FF2AEXAMPLE",
+        ] {
+            assert!(parse_aws_principal(accepted).is_ok(), "{accepted}");
+        }
+        for refused in [
+            "11111111111",
+            "1111111111111",
+            "11111111111111",
+            "arn:aws:iam:111111111111:root",
+            "arn:aws:iam::11111111111:root",
+            "arn:aws:iam::111111111111:group/admins",
+            "arn:aws:iam::111111111111:user/",
+            "arn:aws:sts::111111111111:assumed-role/Dev",
+            "arn:aws:iam:us-east-1:111111111111:root",
+            "arn:aws:s3:::bucket",
+            "arn::iam::111111111111:root",
+            "alice",
+            "arn:aws:iam::111111111111:user/*",
+        ] {
+            assert!(parse_aws_principal(refused).is_err(), "{refused}");
+        }
     }
 }

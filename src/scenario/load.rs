@@ -332,6 +332,13 @@ impl Scenario {
         }
         if let Some(account) = member(members, "account") {
             let text = source.scalar_text(account, "resource.account")?;
+            if text != "*" && !crate::policy::parse::is_account_id(&text) {
+                return Err(source.error(
+                    account,
+                    "resource.account",
+                    format!("`{text}` is not an account ID (exactly 12 digits)"),
+                ));
+            }
             self.request.resource_account = (text != "*").then_some(text);
         }
         if let Some(kind) = member(members, "kind") {

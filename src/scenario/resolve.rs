@@ -16,6 +16,8 @@ pub enum ScenarioError {
     Principal(#[from] PrincipalSyntaxError),
     #[error("`{0}` is not an action (`service:Name`)")]
     InvalidAction(String),
+    #[error("resource_account `{0}` is not an account ID (exactly 12 digits)")]
+    InvalidAccount(String),
 }
 
 /// A concrete request ready for the evaluator.
@@ -83,6 +85,13 @@ impl Scenario {
         let mut request = ConcreteRequest::new(principal, action, resource);
         request.resource_account = field(&overrides.resource_account, &defaults.resource_account)
             .or_else(|| arn_account(resource).map(str::to_string));
+        if let Some(account) = request
+            .resource_account
+            .as_deref()
+            .filter(|account| !crate::policy::parse::is_account_id(account))
+        {
+            return Err(ScenarioError::InvalidAccount(account.to_string()));
+        }
         if request.resource_account.is_none() {
             if let Some(account) = &request.principal.account {
                 warnings.push(format!(
