@@ -306,7 +306,7 @@ fn scenario() -> impl Strategy<Value = Value> {
         prop::option::weighted(0.6, policy(PolicyKind::Resource)),
         prop::option::weighted(0.4, policy(PolicyKind::Trust)),
         prop::option::weighted(0.6, policy(PolicyKind::Resource)),
-        prop::option::of(prop::sample::select(vec!["prod", "dev"])),
+        prop::option::of((prop::sample::select(vec!["prod", "dev"]), prop::bool::ANY)),
     );
     (
         principal,
@@ -347,8 +347,11 @@ fn scenario() -> impl Strategy<Value = Value> {
                 if let Some(policy) = policy {
                     resource["policy"] = policy;
                 }
-                if let Some(env) = env {
+                if let Some((env, abac)) = env {
                     resource["tags"] = json!({"env": env});
+                    if abac {
+                        resource["abac"] = json!(true);
+                    }
                 }
                 let mut scenario = json!({"principal": principal, "resource": resource});
                 if let Some(organization) = organization {

@@ -134,6 +134,9 @@ pub struct Scenario {
     pub resource_kind: Option<ResourceKind>,
     pub resource_policy: Option<Arc<PolicyDocument>>,
     pub resource_tags: IndexMap<String, String>,
+    /// An S3 general purpose bucket enables ABAC (its tags are then
+    /// `aws:ResourceTag`).
+    pub resource_abac: bool,
     pub vpc_endpoint_policy: Option<Arc<PolicyDocument>>,
     /// The request as given in the scenario (principal/resource folded in).
     pub request: RequestSpec,
@@ -157,6 +160,7 @@ impl Scenario {
             resource_kind: None,
             resource_policy: None,
             resource_tags: IndexMap::new(),
+            resource_abac: false,
             vpc_endpoint_policy: None,
             request: RequestSpec::default(),
             warnings: Vec::new(),
@@ -324,7 +328,11 @@ impl Scenario {
             self.request.resource = Some(text.clone());
             return Ok(());
         }
-        let members = source.object(node, path, &["arn", "account", "kind", "policy", "tags"])?;
+        let members = source.object(
+            node,
+            path,
+            &["arn", "account", "kind", "policy", "tags", "abac"],
+        )?;
         if let Some(arn) = member(members, "arn") {
             // `"*"` is the resource of actions without one; leave the
             // field out to keep it open.
@@ -381,6 +389,28 @@ impl Scenario {
         }
         if let Some(tags) = member(members, "tags") {
             self.resource_tags = read_tags(source, tags, "resource.tags")?;
+        }
+        if let Some(abac) = member(members, "abac") {
+            self.resource_abac = source.bool(abac, "resource.abac")?;
+        }
+        let is_bucket = self
+            .request
+            .resource
+            .as_deref()
+            .is_some_and(crate::semantics::derived_keys::is_s3_bucket);
+        if let (Some(tags), true, false) = (member(members, "tags"), is_bucket, self.resource_abac)
+        {
+            if !self.resource_tags.is_empty() {
+                warnings.push(Diagnostic {
+                    location: crate::policy::SourceLocation {
+                        file: source.file.clone(),
+                        position: tags.position,
+                        json_path: "resource.tags".to_string(),
+                    },
+                    code: "bucket-tags-without-abac",
+                    message: "an S3 general purpose bucket's tags are not aws:ResourceTag unless the bucket enables ABAC (off by default): give resource.abac true if it does".to_string(),
+                });
+            }
         }
         Ok(())
     }

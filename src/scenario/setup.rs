@@ -192,6 +192,7 @@ impl Scenario {
             organization: self.organization.as_ref().map(Organization::key_facts),
             principal_tags: self.principal_tags.clone(),
             resource_tags: self.resource_tags.clone(),
+            s3_bucket_abac: self.resource_abac,
             request_context: self.request.context.clone(),
         })
     }

@@ -101,6 +101,11 @@ pub struct DerivedKeyFacts {
     /// The resource's tags (`aws:ResourceTag/<key>`, or
     /// `s3:ExistingObjectTag/<key>` on S3 objects).
     pub resource_tags: IndexMap<String, String>,
+    /// The resource, when an S3 general purpose bucket, enables ABAC
+    /// (`PutBucketAbac`): only then are its tags `aws:ResourceTag/<key>`.
+    /// "By default, ABAC is disabled for all Amazon S3 general purpose
+    /// buckets" (https://docs.aws.amazon.com/AmazonS3/latest/userguide/buckets-tagging-enable-abac.html).
+    pub s3_bucket_abac: bool,
     /// The context the scenario's request gives: a request that does not
     /// give one of these keys takes this value (they win over derived
     /// values, and a request may override them without a warning).
@@ -118,6 +123,15 @@ pub fn is_s3_object(resource: &str) -> bool {
         .and_then(|rest| rest.split_once(':'))
         .and_then(|(_partition, rest)| rest.strip_prefix("s3:::"))
         .is_some_and(|path| path.contains('/'))
+}
+
+/// The resource is an S3 general purpose bucket (`arn:P:s3:::bucket`).
+pub fn is_s3_bucket(resource: &str) -> bool {
+    resource
+        .strip_prefix("arn:")
+        .and_then(|rest| rest.split_once(':'))
+        .and_then(|(_partition, rest)| rest.strip_prefix("s3:::"))
+        .is_some_and(|name| !name.is_empty() && !name.contains('/'))
 }
 
 impl DerivedKeyFacts {
@@ -240,7 +254,13 @@ impl DerivedKeyFacts {
         } else {
             "aws:ResourceTag"
         };
-        for (tag, value) in &self.resource_tags {
+        // Without ABAC a bucket's tags serve cost allocation only.
+        let resource_tags = if is_s3_bucket(&request.resource) && !self.s3_bucket_abac {
+            None
+        } else {
+            Some(&self.resource_tags)
+        };
+        for (tag, value) in resource_tags.into_iter().flatten() {
             keys.push(DerivedKey::named(
                 format!("{tag_key_prefix}/{tag}"),
                 vec![value.clone()],
@@ -411,6 +431,7 @@ mod tests {
                 .into_iter()
                 .collect(),
             resource_tags: IndexMap::new(),
+            s3_bucket_abac: false,
             request_context: Vec::new(),
         }
     }

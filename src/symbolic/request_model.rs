@@ -832,8 +832,11 @@ impl RequestModel {
                     .map(|text| constant(self, text))
                     .collect::<Option<Vec<_>>>()?,
             )),
-            KeyFact::Tag(Some(value)) => Some((
-                self.derivation_guard(derivation?),
+            KeyFact::Tag {
+                value: Some(value),
+                on_s3_buckets,
+            } => Some((
+                self.tag_guard(derivation?, *on_s3_buckets),
                 vec![constant(self, value)?],
             )),
             KeyFact::ResourceAccount => Some((
@@ -898,6 +901,35 @@ impl RequestModel {
         }
     }
 
+    /// Where a tag can exist: everywhere, or (without ABAC) not on S3
+    /// general purpose buckets, as `derived_keys::DerivedKeyFacts::derive`.
+    fn bucket_guard(&self, on_s3_buckets: bool) -> Term {
+        if on_s3_buckets {
+            Term::truth()
+        } else {
+            self.resource_is_s3_bucket().not()
+        }
+    }
+
+    fn tag_guard(&self, derivation: &Derivation, on_s3_buckets: bool) -> Term {
+        self.derivation_guard(derivation)
+            .and2(&self.bucket_guard(on_s3_buckets))
+    }
+
+    /// `arn:P:s3:::bucket`, as `derived_keys::is_s3_bucket`.
+    fn resource_is_s3_bucket(&self) -> Term {
+        let [_, service, region, account, rest] = &self.resource_components;
+        let empty = Term::string("");
+        Term::and([
+            self.resource_is_arn.clone(),
+            service.equals(&Term::string("s3")),
+            region.equals(&empty),
+            account.equals(&empty),
+            rest.equals(&empty).not(),
+            rest.contains(&Term::string("/")).not(),
+        ])
+    }
+
     /// `arn:P:s3:::bucket/key`, as `derived_keys::is_s3_object`.
     fn resource_is_s3_object(&self) -> Term {
         let [_, service, region, account, rest] = &self.resource_components;
@@ -927,10 +959,23 @@ impl RequestModel {
                 let present = account.equals(&Term::string("")).not();
                 self.bind_to_text(key, present, account);
             }
-            KeyFact::Tag(Some(value)) => {
+            KeyFact::Tag {
+                value: Some(value),
+                on_s3_buckets,
+            } => {
+                let guard = guard.and2(&self.bucket_guard(*on_s3_buckets));
                 self.bind_to_values(key, free, &[value.to_string()], &guard);
             }
-            KeyFact::Tag(None) | KeyFact::Organization(None) => {
+            KeyFact::Tag {
+                value: None,
+                on_s3_buckets,
+            } => {
+                let guard = guard.and2(&self.bucket_guard(*on_s3_buckets));
+                for slot in &mut key.slots {
+                    slot.active = guard.and2(&slot.active);
+                }
+            }
+            KeyFact::Organization(None) => {
                 for slot in &mut key.slots {
                     slot.active = guard.and2(&slot.active);
                 }
@@ -1190,8 +1235,12 @@ enum KeyFact<'f> {
     Given(&'f [String]),
     /// Derived from the organization (none known: the key is free).
     Organization(Option<&'f OrganizationKeys>),
-    /// A tag's value (not known: the key is free).
-    Tag(Option<&'f str>),
+    /// A tag's value (not known: the key is free), and whether the tag
+    /// exists on S3 general purpose buckets (only with ABAC enabled).
+    Tag {
+        value: Option<&'f str>,
+        on_s3_buckets: bool,
+    },
     /// The resource's account, from the request alone.
     ResourceAccount,
     /// Nothing derives it.
@@ -1214,23 +1263,25 @@ fn key_fact<'f>(
     if let Some(values) = given(facts, key_lowercase) {
         return KeyFact::Given(values);
     }
-    let tag = |tags: &'f IndexMap<String, String>, wanted: &str| {
-        KeyFact::Tag(
-            tags.iter()
+    let tag =
+        |tags: &'f IndexMap<String, String>, wanted: &str, on_s3_buckets: bool| KeyFact::Tag {
+            value: tags
+                .iter()
                 .find(|(tag, _)| tag.eq_ignore_ascii_case(wanted))
                 .map(|(_, value)| value.as_str()),
-        )
-    };
+            on_s3_buckets,
+        };
     match derivation {
         None => KeyFact::Free,
         Some(Derivation::ResourceAccount) => KeyFact::ResourceAccount,
         Some(Derivation::OrgId { .. } | Derivation::OrgPaths { .. }) => {
             KeyFact::Organization(facts.organization.as_deref())
         }
-        Some(Derivation::PrincipalTag(wanted)) => tag(&facts.principal_tags, wanted),
-        Some(Derivation::ResourceTag(wanted) | Derivation::ObjectTag(wanted)) => {
-            tag(&facts.resource_tags, wanted)
+        Some(Derivation::PrincipalTag(wanted)) => tag(&facts.principal_tags, wanted, true),
+        Some(Derivation::ResourceTag(wanted)) => {
+            tag(&facts.resource_tags, wanted, facts.s3_bucket_abac)
         }
+        Some(Derivation::ObjectTag(wanted)) => tag(&facts.resource_tags, wanted, true),
     }
 }
 
