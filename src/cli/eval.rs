@@ -251,10 +251,36 @@ fn read_bounded_line(
     }))
 }
 
-/// One decision per input line, streamed: lines are read in batches,
-/// decided in parallel and written in input order. A bad line is reported
-/// in place (and makes the exit code 2) without stopping the others. The
-/// input limit applies to each line, not to the file.
+/// The lines of one batch: their numbers and what was read.
+type Batch = Vec<(usize, InputLine)>;
+
+/// Reads up to [`BATCH_LINES`] non-blank lines, counting lines from
+/// `line_number`.
+fn read_batch(
+    reader: &mut impl BufRead,
+    buffer: &mut Vec<u8>,
+    line_number: &mut usize,
+) -> std::io::Result<Batch> {
+    let mut batch = Vec::with_capacity(BATCH_LINES);
+    while batch.len() < BATCH_LINES {
+        match read_bounded_line(reader, buffer, MAX_INPUT_BYTES)? {
+            Some(line) => {
+                *line_number += 1;
+                if !matches!(&line, InputLine::Text(text) if text.trim().is_empty()) {
+                    batch.push((*line_number, line));
+                }
+            }
+            None => break,
+        }
+    }
+    Ok(batch)
+}
+
+/// One decision per input line, streamed: lines are read in batches, each
+/// batch decided in parallel while the next one is read, and written in
+/// input order. A bad line is reported in place (and makes the exit code
+/// 2) without stopping the others. The input limit applies to each line,
+/// not to the file; memory holds two batches, however long the file.
 fn run_lines(
     decider: &Decider<'_>,
     path: &Path,
@@ -273,53 +299,55 @@ fn run_lines(
         }
     };
     let directory = path.parent().unwrap_or(Path::new("."));
+    let decide_line = |(number, line): &(usize, InputLine)| -> Result<String, String> {
+        match line {
+            InputLine::Text(text) => match RequestSpec::from_plain_line(text) {
+                Some(spec) => Ok(spec),
+                None => JsonSource::from_text(text, &format!("{file}:{number}"), directory)
+                    .and_then(|source| RequestSpec::from_node(&source, &source.root, ""))
+                    .map_err(|error| error.to_string()),
+            }
+            .and_then(|spec| decider.decide(&spec, now, format)),
+            InputLine::TooLong(length) => Err(format!(
+                "{file}:{number}: the line is {length} bytes, over the {MAX_INPUT_BYTES}-byte limit of one request"
+            )),
+            InputLine::NotUtf8 => Err(format!("{file}:{number}: the line is not UTF-8")),
+        }
+    };
+    let decide_batch = |batch: &Batch| -> Vec<Result<String, String>> {
+        if batch.len() >= PARALLEL_FROM_LINES {
+            batch.par_iter().map(decide_line).collect()
+        } else {
+            batch.iter().map(decide_line).collect()
+        }
+    };
+    let unreadable = |error: std::io::Error| {
+        bad_input(&InputError::Unreadable {
+            file: file.clone(),
+            reason: error.to_string(),
+        })
+    };
     let mut writer = std::io::BufWriter::with_capacity(1 << 16, out);
     let mut code = exit::HOLDS;
     let mut buffer = Vec::new();
     let mut line_number = 0usize;
-    let mut batch: Vec<(usize, InputLine)> = Vec::with_capacity(BATCH_LINES);
-    loop {
-        batch.clear();
-        while batch.len() < BATCH_LINES {
-            match read_bounded_line(&mut reader, &mut buffer, MAX_INPUT_BYTES) {
-                Ok(Some(line)) => {
-                    line_number += 1;
-                    if !matches!(&line, InputLine::Text(text) if text.trim().is_empty()) {
-                        batch.push((line_number, line));
-                    }
-                }
-                Ok(None) => break,
-                Err(error) => {
-                    let _ = writer.flush();
-                    return bad_input(&InputError::Unreadable {
-                        file,
-                        reason: error.to_string(),
-                    });
-                }
-            }
-        }
-        if batch.is_empty() {
-            break;
-        }
-        let decide_line = |(number, line): &(usize, InputLine)| -> Result<String, String> {
-            match line {
-                InputLine::Text(text) => match RequestSpec::from_plain_line(text) {
-                    Some(spec) => Ok(spec),
-                    None => JsonSource::from_text(text, &format!("{file}:{number}"), directory)
-                        .and_then(|source| RequestSpec::from_node(&source, &source.root, ""))
-                        .map_err(|error| error.to_string()),
-                }
-                .and_then(|spec| decider.decide(&spec, now, format)),
-                InputLine::TooLong(length) => Err(format!(
-                    "{file}:{number}: the line is {length} bytes, over the {MAX_INPUT_BYTES}-byte limit of one request"
-                )),
-                InputLine::NotUtf8 => Err(format!("{file}:{number}: the line is not UTF-8")),
-            }
-        };
-        let decided: Vec<Result<String, String>> = if batch.len() >= PARALLEL_FROM_LINES {
-            batch.par_iter().map(decide_line).collect()
+    let mut batch = match read_batch(&mut reader, &mut buffer, &mut line_number) {
+        Ok(batch) => batch,
+        Err(error) => return unreadable(error),
+    };
+    while !batch.is_empty() {
+        // The next batch is read while this one is decided.
+        let (next, decided) = if batch.len() >= PARALLEL_FROM_LINES {
+            rayon::join(
+                || read_batch(&mut reader, &mut buffer, &mut line_number),
+                || decide_batch(&batch),
+            )
         } else {
-            batch.iter().map(decide_line).collect()
+            let decided = decide_batch(&batch);
+            (
+                read_batch(&mut reader, &mut buffer, &mut line_number),
+                decided,
+            )
         };
         for ((number, _), result) in batch.iter().zip(decided) {
             let written = match result {
@@ -341,6 +369,13 @@ fn run_lines(
                 return code;
             }
         }
+        batch = match next {
+            Ok(next) => next,
+            Err(error) => {
+                let _ = writer.flush();
+                return unreadable(error);
+            }
+        };
     }
     let _ = writer.flush();
     code

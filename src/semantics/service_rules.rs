@@ -169,12 +169,17 @@ fn compiled() -> &'static Compiled {
 pub fn needs_no_permission<I: Interpretation>(interpretation: &I) -> I::Bool {
     let i = interpretation;
     let rules = compiled();
-    i.and2(
-        i.any_of(&rules.calls_without_permission, |pattern| {
-            i.action_matches(pattern)
-        }),
-        i.resource_matches(&rules.no_resource),
-    )
+    // Cheapest test first: the concrete interpretation stops at the first
+    // false, and most requests are not these calls.
+    let parts: [&dyn Fn() -> I::Bool; 2] = [
+        &|| {
+            i.any_of(&rules.calls_without_permission, |pattern| {
+                i.action_matches(pattern)
+            })
+        },
+        &|| i.resource_matches(&rules.no_resource),
+    ];
+    i.all_of(&parts, |part| part())
 }
 
 /// For each refusal rule, whether it refuses the request.
@@ -190,17 +195,22 @@ pub fn refusals<I: Interpretation>(interpretation: &I) -> Vec<(RefusalRule, I::B
                 actions,
                 resources,
             } = refusal;
-            let by = match principal {
-                Some(kind) => i.principal_is(*kind),
-                None => i.constant(true),
-            };
-            let on = if resources.is_empty() {
-                i.constant(true)
-            } else {
-                i.any_of(resources, |pattern| i.resource_matches(pattern))
-            };
-            let what = i.any_of(actions, |pattern| i.action_matches(pattern));
-            (*rule, i.and2(by, i.and2(what, on)))
+            // The action first: it rules most requests out.
+            let parts: [&dyn Fn() -> I::Bool; 3] = [
+                &|| i.any_of(actions, |pattern| i.action_matches(pattern)),
+                &|| match principal {
+                    Some(kind) => i.principal_is(*kind),
+                    None => i.constant(true),
+                },
+                &|| {
+                    if resources.is_empty() {
+                        i.constant(true)
+                    } else {
+                        i.any_of(resources, |pattern| i.resource_matches(pattern))
+                    }
+                },
+            ];
+            (*rule, i.all_of(&parts, |part| part()))
         })
         .collect()
 }
@@ -218,16 +228,24 @@ pub fn resource_policy_required<I: Interpretation>(
         return i.constant(fixed);
     }
     let rules = compiled();
-    let key = i.any_of(&rules.resources_with_required_policy, |pattern| {
-        i.resource_matches(pattern)
-    });
-    let assumed_role = i.and2(
-        i.any_of(&rules.roles, |pattern| i.resource_matches(pattern)),
-        i.any_of(&rules.role_assuming_actions, |pattern| {
-            i.action_matches(pattern)
-        }),
-    );
-    i.or2(key, assumed_role)
+    let key = || {
+        i.any_of(&rules.resources_with_required_policy, |pattern| {
+            i.resource_matches(pattern)
+        })
+    };
+    let assumed_role = || {
+        let parts: [&dyn Fn() -> I::Bool; 2] = [
+            &|| {
+                i.any_of(&rules.role_assuming_actions, |pattern| {
+                    i.action_matches(pattern)
+                })
+            },
+            &|| i.any_of(&rules.roles, |pattern| i.resource_matches(pattern)),
+        ];
+        i.all_of(&parts, |part| part())
+    };
+    let cases: [&dyn Fn() -> I::Bool; 2] = [&key, &assumed_role];
+    i.any_of(&cases, |case| case())
 }
 
 /// The resource is an IAM role by its ARN: its policy is a trust policy.
