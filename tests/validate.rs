@@ -340,6 +340,35 @@ fn condition_key_not_for_actions() {
 }
 
 #[test]
+fn condition_value_malformed() {
+    let with = |operator: &str, key: &str, value: &str| {
+        policy(&format!(
+            r#"{{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {{"{operator}": {{"{key}": "{value}"}}}}}}"#
+        ))
+    };
+    for (operator, key, bad, good) in [
+        ("IpAddress", "aws:SourceIp", "10.0.0.300/8", "10.0.0.0/8"),
+        ("NotIpAddress", "aws:SourceIp", "not-an-ip", "2001:db8::/32"),
+        (
+            "DateGreaterThan",
+            "aws:CurrentTime",
+            "yesterday",
+            "2026-12-01T00:00:00Z",
+        ),
+        ("DateLessThan", "aws:EpochTime", "soon", "1790000000"),
+        ("NumericLessThan", "aws:MultiFactorAuthAge", "ten", "3600"),
+        ("Bool", "aws:SecureTransport", "yes", "false"),
+    ] {
+        check_pair(
+            "condition-value-malformed",
+            IDENTITY,
+            &with(operator, key, bad),
+            &with(operator, key, good),
+        );
+    }
+}
+
+#[test]
 fn condition_type_mismatch() {
     let with = |operator: &str, key: &str, value: &str| {
         policy(&format!(

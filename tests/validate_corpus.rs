@@ -35,8 +35,23 @@ const LONG_RCP_SAMPLE: &str =
     "a sample of 20 statements, over the 5,120-character RCP limit even without white space";
 const BROKEN_RCP_STATEMENT: &str = "statement EnforceTrustedOIDCTenantGoogle is an Allow in an RCP, has no Resource, and tests the key `accounts.google.com`, which does not exist";
 
+const PLACEHOLDER_VALUE: &str = "a template: a placeholder (`<my-corporate-cidr>`, `[MAX_SIGNATURE_AGE_IN_MILLISECONDS]`) stands where an address or a number must be";
+
 /// Files with a real error-level finding: (file, code, reason).
 const KNOWN_ERRORS: &[(&str, &str, &str)] = &[
+    ("Protect-cloud-platform-resource_Deny-use-of-IAM-user-credentials-from-unexpected-networks.json", "condition-value-malformed", PLACEHOLDER_VALUE),
+    ("Service-specific-controls_S3-Prevent-long-term-presigned-url.json", "condition-value-malformed", PLACEHOLDER_VALUE),
+    ("resource_control_policies_network_perimeter_sourcevpc_rcp.json", "condition-value-malformed", PLACEHOLDER_VALUE),
+    ("resource_control_policies_network_perimeter_vpceorgid_rcp.json", "condition-value-malformed", PLACEHOLDER_VALUE),
+    ("resource_control_policies_service_specific_controls_api_gateway_policy.json", "condition-value-malformed", PLACEHOLDER_VALUE),
+    ("resource_control_policies_service_specific_controls_sns_topic_policy.json", "condition-value-malformed", PLACEHOLDER_VALUE),
+    ("service_control_policies_network_perimeter_sourcevpc_scp.json", "condition-value-malformed", PLACEHOLDER_VALUE),
+    ("service_control_policies_network_perimeter_vpceorgid_scp.json", "condition-value-malformed", PLACEHOLDER_VALUE),
+    ("service_control_policies_service_specific_controls_network_perimeter_ec2_scp.json", "condition-value-malformed", PLACEHOLDER_VALUE),
+    ("service_control_policies_service_specific_controls_network_perimeter_glue_scp.json", "condition-value-malformed", PLACEHOLDER_VALUE),
+    ("service_control_policies_service_specific_controls_network_perimeter_iam_users_scp.json", "condition-value-malformed", PLACEHOLDER_VALUE),
+    ("service_control_policies_service_specific_controls_network_perimeter_lambda_scp.json", "condition-value-malformed", PLACEHOLDER_VALUE),
+
     ("AWSCodeStarFullAccess.json", "unknown-action", RETIRED_OR_NEWER),
     ("AWSDeepLensLambdaFunctionAccessPolicy.json", "unknown-service", RETIRED_OR_NEWER),
     ("AWSDeepLensServiceRolePolicy.json", "unknown-service", RETIRED_OR_NEWER),

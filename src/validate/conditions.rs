@@ -17,7 +17,8 @@
 
 use super::{Context, Finding};
 use crate::catalog::ConditionKeyType;
-use crate::policy::{BaseOperator, Condition, Effect, SetQualifier, Statement};
+use crate::policy::{BaseOperator, Comparison, Condition, Effect, SetQualifier, Statement};
+use crate::values::{parse_date, parse_ip_range, Decimal};
 
 /// Keys AWS documents as always included in the request context, in lower
 /// case.
@@ -52,6 +53,62 @@ fn condition_path(context: &Context<'_>, statement: &Statement, condition: &Cond
         condition.operator.name(),
         condition.key
     )
+}
+
+/// A test that a policy value parses as its operator's type.
+type ValueTest = fn(&str) -> bool;
+
+/// What a value of an operator's type must look like, and a test of it.
+fn value_shape(comparison: Comparison) -> Option<(&'static str, ValueTest)> {
+    match comparison {
+        Comparison::Numeric(_) => Some(("a number", |text| Decimal::parse(text).is_some())),
+        Comparison::Date(_) => Some((
+            "a date (ISO 8601 such as 2026-12-01T00:00:00Z, or epoch seconds)",
+            |text| parse_date(text).is_some(),
+        )),
+        Comparison::IpInRange => Some(("an IP address or CIDR range", |text| {
+            parse_ip_range(text).is_some()
+        })),
+        Comparison::Bool => Some(("true or false", |text| {
+            text.eq_ignore_ascii_case("true") || text.eq_ignore_ascii_case("false")
+        })),
+        _ => None,
+    }
+}
+
+/// Each policy value has the shape its operator compares: a value that
+/// does not parse as a number, date, address or boolean matches no request
+/// (a negated operator then holds for every request), which is never what
+/// the author meant.
+fn check_values(
+    condition: &Condition,
+    at: &dyn Fn(&'static str, String) -> Finding,
+    findings: &mut Vec<Finding>,
+) {
+    let Some((comparison, negated)) = condition.operator.base.comparison() else {
+        return;
+    };
+    let Some((shape, parses)) = value_shape(comparison) else {
+        return;
+    };
+    for value in &condition.values {
+        if parses(&value.text) {
+            continue;
+        }
+        let effect = if negated {
+            "so the negated operator holds for every request"
+        } else {
+            "so it matches no request"
+        };
+        findings.push(at(
+            "condition-value-malformed",
+            format!(
+                "`{}` is not {shape}: `{}` cannot compare it, {effect}",
+                value.text,
+                condition.operator.name()
+            ),
+        ));
+    }
 }
 
 fn check_condition(
@@ -131,6 +188,7 @@ fn check_condition(
     if operator.base == BaseOperator::Null {
         return;
     }
+    check_values(condition, &at, findings);
     match (value_type.is_multivalued(), operator.set_qualifier) {
         (true, None) => findings.push(at(
             "multivalued-key-without-set-operator",

@@ -152,6 +152,8 @@ pub const CHECKS: &[Check] = &[
         "write RCP statements as Deny; only the RCPFullAWSAccess statement may Allow"),
     entry("rcp-principal", Error, "An RCP statement names principals other than \"*\"",
         "use \"Principal\": \"*\" and restrict principals with conditions (aws:PrincipalOrgID, aws:PrincipalAccount)"),
+    entry("condition-value-malformed", Error, "A condition value does not have the type its operator compares",
+        "write a number for Numeric operators, an ISO 8601 date or epoch seconds for Date, an IP address or CIDR range for IpAddress, true or false for Bool"),
     entry("allow-with-not-principal", SecurityWarning, "Allow with NotPrincipal",
         "name the principals to allow in Principal instead of excluding some with NotPrincipal"),
     // Actions.
