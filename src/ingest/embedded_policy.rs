@@ -11,6 +11,14 @@
 //! is the string's path, `>`, and the path inside the policy
 //! (`Policy>Statement[0].Effect`).
 //!
+//! The same policy text is common in an organization (a role deployed to
+//! every account by a stack set, a trust policy naming the same account):
+//! [`PolicyCache`] parses each distinct text once per kind and gives every
+//! later occurrence a copy whose positions are moved to where that
+//! occurrence is written — the text being the same from its first byte, a
+//! position moves by the occurrence's line, and on its first line by its
+//! column too.
+//!
 //! Trusts `policy::parse` for the policy language, and the located file for
 //! the string's position. When the text at that position does not decode to
 //! the string's value (it always does for files `policy::json` parsed),
@@ -21,9 +29,109 @@ use crate::inventory::provenance::{relocate_diagnostic, relocate_document};
 use crate::inventory::{InventoryPolicy, InventoryWarning, PolicyEncoding};
 use crate::policy::json::{JsonNode, JsonValue, SourcePosition};
 use crate::policy::parse::parse_policy_node;
-use crate::policy::{parse_policy, PolicyError, PolicyKind};
+use crate::policy::{parse_policy, Diagnostic, PolicyDocument, PolicyError, PolicyKind};
 use crate::source::InputError;
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+/// A policy text parsed once, for its later occurrences.
+struct CachedPolicy {
+    /// Positions are those of the first occurrence.
+    document: Arc<PolicyDocument>,
+    /// Where the first occurrence's value starts.
+    anchor: SourcePosition,
+    /// The parser's warnings, each JSON path cut to what follows the
+    /// value's own path (`.Statement[0]`, `>Statement[0]`).
+    warnings: Vec<Diagnostic>,
+    encoding: PolicyEncoding,
+}
+
+/// Parsed policies by kind and source text (the value's exact text in its
+/// file: the object, or the string literal with its quotes). Shared by the
+/// threads of one read.
+#[derive(Default)]
+pub struct PolicyCache {
+    entries: Mutex<HashMap<(PolicyKind, Box<str>), Arc<CachedPolicy>>>,
+}
+
+impl PolicyCache {
+    fn get(&self, kind: PolicyKind, text: &str) -> Option<Arc<CachedPolicy>> {
+        let entries = self.entries.lock().ok()?;
+        entries.get(&(kind, Box::from(text))).cloned()
+    }
+
+    fn insert(&self, kind: PolicyKind, text: &str, cached: CachedPolicy) {
+        if let Ok(mut entries) = self.entries.lock() {
+            entries
+                .entry((kind, Box::from(text)))
+                .or_insert_with(|| Arc::new(cached));
+        }
+    }
+}
+
+/// The byte just past the JSON object or string that starts at `start`.
+fn value_end(text: &str, start: usize) -> Option<usize> {
+    let bytes = text.as_bytes();
+    match *bytes.get(start)? {
+        b'"' => {
+            let mut index = start + 1;
+            loop {
+                match *bytes.get(index)? {
+                    b'\\' => index += 2,
+                    b'"' => return Some(index + 1),
+                    _ => index += 1,
+                }
+            }
+        }
+        b'{' => {
+            let mut depth = 0usize;
+            let mut in_string = false;
+            let mut index = start;
+            while let Some(&byte) = bytes.get(index) {
+                if in_string {
+                    match byte {
+                        b'\\' => index += 1,
+                        b'"' => in_string = false,
+                        _ => {}
+                    }
+                } else {
+                    match byte {
+                        b'"' => in_string = true,
+                        b'{' | b'[' => depth += 1,
+                        b'}' | b']' => {
+                            depth = depth.checked_sub(1)?;
+                            if depth == 0 {
+                                return Some(index + 1);
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+                index += 1;
+            }
+            None
+        }
+        _ => None,
+    }
+}
+
+/// Moves a position of the text that starts at `from` to the same place of
+/// the same text starting at `to`.
+fn moved(position: SourcePosition, from: SourcePosition, to: SourcePosition) -> SourcePosition {
+    if position.line == from.line {
+        SourcePosition {
+            line: to.line,
+            column: (position.column + to.column)
+                .saturating_sub(from.column)
+                .max(1),
+        }
+    } else {
+        SourcePosition {
+            line: (position.line + to.line).saturating_sub(from.line).max(1),
+            column: position.column,
+        }
+    }
+}
 
 /// Text decoded from other text, with where each of its bytes came from.
 struct MappedText {
@@ -135,7 +243,9 @@ fn percent_decode(text: &str) -> Option<MappedText> {
 }
 
 /// Reads the policy at `node` of `file`. `name` is the policy's own name
-/// (`PolicyName`), `label` the name explanations give it.
+/// (`PolicyName`), `label` the name explanations give it. A text `cache`
+/// has parsed before is not parsed again.
+#[allow(clippy::too_many_arguments)]
 pub fn read_policy(
     file: &LocatedFile,
     node: &JsonNode,
@@ -144,19 +254,84 @@ pub fn read_policy(
     name: &str,
     label: &str,
     warnings: &mut Vec<InventoryWarning>,
+    cache: &PolicyCache,
 ) -> Result<InventoryPolicy, InputError> {
+    let source_text = file
+        .offset_of(node.position)
+        .and_then(|start| Some(start..value_end(file.text(), start)?))
+        .and_then(|range| file.text().get(range));
+    if let Some(cached) = source_text.and_then(|text| cache.get(kind, text)) {
+        let relocate = |position: SourcePosition| moved(position, cached.anchor, node.position);
+        let mut document = (*cached.document).clone();
+        document.name = label.to_string();
+        relocate_document(&mut document, &relocate);
+        warnings.extend(cached.warnings.iter().map(|diagnostic| {
+            let mut diagnostic = diagnostic.clone();
+            diagnostic.location.file = file.file.to_string();
+            diagnostic.location.position = relocate(diagnostic.location.position);
+            diagnostic.location.json_path = format!("{path}{}", diagnostic.location.json_path);
+            InventoryWarning::from(diagnostic)
+        }));
+        return Ok(InventoryPolicy {
+            name: name.to_string(),
+            kind,
+            document: Arc::new(document),
+            provenance: file.provenance(node, path, cached.encoding),
+        });
+    }
+    let (policy, diagnostics) = parse_at(file, node, path, kind, name, label)?;
+    if let Some(text) = source_text {
+        let relative = diagnostics
+            .iter()
+            .map(|diagnostic| {
+                let mut relative = diagnostic.clone();
+                relative.location.json_path = diagnostic
+                    .location
+                    .json_path
+                    .strip_prefix(path)
+                    .unwrap_or_default()
+                    .to_string();
+                relative
+            })
+            .collect();
+        cache.insert(
+            kind,
+            text,
+            CachedPolicy {
+                document: policy.document.clone(),
+                anchor: node.position,
+                warnings: relative,
+                encoding: policy.provenance.encoding,
+            },
+        );
+    }
+    warnings.extend(diagnostics.into_iter().map(InventoryWarning::from));
+    Ok(policy)
+}
+
+/// Parses the policy at `node`; returns it with the parser's warnings.
+fn parse_at(
+    file: &LocatedFile,
+    node: &JsonNode,
+    path: &str,
+    kind: PolicyKind,
+    name: &str,
+    label: &str,
+) -> Result<(InventoryPolicy, Vec<Diagnostic>), InputError> {
     match &node.value {
         JsonValue::Object(_) => {
             let parsed = parse_policy_node(node, &file.file, path, label, Some(kind))?;
-            warnings.extend(parsed.warnings.into_iter().map(InventoryWarning::from));
-            Ok(InventoryPolicy {
-                name: name.to_string(),
-                kind,
-                document: Arc::new(parsed.document),
-                provenance: file.provenance(node, path, PolicyEncoding::Document),
-            })
+            Ok((
+                InventoryPolicy {
+                    name: name.to_string(),
+                    kind,
+                    document: Arc::new(parsed.document),
+                    provenance: file.provenance(node, path, PolicyEncoding::Document),
+                },
+                parsed.warnings,
+            ))
         }
-        JsonValue::String(value) => read_policy_string(file, node, value, path, kind, name, label, warnings),
+        JsonValue::String(value) => parse_string(file, node, value, path, kind, name, label),
         other => Err(file.error(
             node,
             path,
@@ -168,8 +343,7 @@ pub fn read_policy(
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-fn read_policy_string(
+fn parse_string(
     file: &LocatedFile,
     node: &JsonNode,
     value: &str,
@@ -177,8 +351,7 @@ fn read_policy_string(
     kind: PolicyKind,
     name: &str,
     label: &str,
-    warnings: &mut Vec<InventoryWarning>,
-) -> Result<InventoryPolicy, InputError> {
+) -> Result<(InventoryPolicy, Vec<Diagnostic>), InputError> {
     // Where each byte of the string's value is written in the file.
     let literal = file
         .offset_of(node.position)
@@ -229,19 +402,26 @@ fn read_policy_string(
         }
         InputError::Policy(error)
     })?;
-    warnings.extend(parsed.warnings.into_iter().map(|mut diagnostic| {
-        relocate_diagnostic(&mut diagnostic, path, &relocate);
-        InventoryWarning::from(diagnostic)
-    }));
+    let warnings = parsed
+        .warnings
+        .into_iter()
+        .map(|mut diagnostic| {
+            relocate_diagnostic(&mut diagnostic, path, &relocate);
+            diagnostic
+        })
+        .collect();
     let mut document = parsed.document;
     document.name = label.to_string();
     relocate_document(&mut document, &relocate);
-    Ok(InventoryPolicy {
-        name: name.to_string(),
-        kind,
-        document: Arc::new(document),
-        provenance: file.provenance(node, path, encoding),
-    })
+    Ok((
+        InventoryPolicy {
+            name: name.to_string(),
+            kind,
+            document: Arc::new(document),
+            provenance: file.provenance(node, path, encoding),
+        },
+        warnings,
+    ))
 }
 
 #[cfg(test)]
@@ -258,7 +438,16 @@ mod tests {
         };
         let node = members[0].1.clone();
         let mut warnings = Vec::new();
-        let policy = read_policy(&file, &node, "Policy", kind, "p", "p", &mut warnings)?;
+        let policy = read_policy(
+            &file,
+            &node,
+            "Policy",
+            kind,
+            "p",
+            "p",
+            &mut warnings,
+            &PolicyCache::default(),
+        )?;
         Ok((policy, warnings))
     }
 
@@ -308,6 +497,57 @@ mod tests {
                 line: 1,
                 column: expected
             }
+        );
+    }
+
+    #[test]
+    fn a_text_read_again_elsewhere_gets_its_own_positions() {
+        let policy = r#"{
+            "Statement": [{"Effect": "Deny", "Action": "*", "Resource": "*", "Condition": {"Bool": {"aws:SecureTransport": "false"}}}]
+        }"#;
+        let encoded = "\"%7B%22Statement%22%3A%5B%7B%22Effect%22%3A%22Allow%22%2C%22Action%22%3A%22s3%3A*%22%2C%22Resource%22%3A%22*%22%2C%22Principal%22%3A%22*%22%7D%5D%7D\"";
+        let text = format!(
+            "{{\"a\": {policy},\n \"b\": [1, {policy}],\n\n  \"c\": {encoded}, \"d\": {encoded}}}"
+        );
+        let file = LocatedFile::from_text(text, "page.json").expect("valid JSON");
+        let JsonValue::Object(members) = &file.root.value else {
+            panic!("object")
+        };
+        let JsonValue::Array(items) = &members[1].1.value else {
+            panic!("array")
+        };
+        let nodes = [&members[0].1, &items[1], &members[2].1, &members[3].1];
+        let cache = PolicyCache::default();
+        let read = |node: &JsonNode, cache: &PolicyCache| {
+            let mut warnings = Vec::new();
+            let policy = read_policy(
+                &file,
+                node,
+                "P",
+                PolicyKind::Identity,
+                "p",
+                "p",
+                &mut warnings,
+                cache,
+            )
+            .expect("parses");
+            (policy, warnings)
+        };
+        for node in nodes {
+            let (cached, cached_warnings) = read(node, &cache);
+            let (fresh, fresh_warnings) = read(node, &PolicyCache::default());
+            assert_eq!(cached.document, fresh.document);
+            assert_eq!(cached_warnings, fresh_warnings);
+            assert_eq!(cached.provenance, fresh.provenance);
+        }
+        // The identity policy naming a Principal warns at each occurrence.
+        let (_, warnings) = read(&members[3].1, &cache);
+        assert!(!warnings.is_empty());
+        assert!(
+            warnings
+                .iter()
+                .all(|warning| warning.json_path.starts_with("P>")),
+            "{warnings:?}"
         );
     }
 

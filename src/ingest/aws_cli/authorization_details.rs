@@ -15,7 +15,7 @@
 //!
 //! Trusts `embedded_policy` for documents.
 
-use crate::ingest::embedded_policy::read_policy;
+use crate::ingest::embedded_policy::{read_policy, PolicyCache};
 use crate::ingest::located_file::{item_path, member, LocatedFile};
 use crate::inventory::principals::inline_policy_label;
 use crate::inventory::{
@@ -34,6 +34,7 @@ struct Page<'a> {
     file: &'a LocatedFile,
     account: &'a str,
     warnings: &'a mut Vec<InventoryWarning>,
+    cache: &'a PolicyCache,
 }
 
 impl Page<'_> {
@@ -110,6 +111,7 @@ impl Page<'_> {
                 name,
                 &inline_policy_label(owner_kind, owner, name),
                 self.warnings,
+                self.cache,
             )?);
         }
         Ok(policies)
@@ -267,6 +269,7 @@ fn read_role(page: &mut Page<'_>, item: &JsonNode, path: &str) -> Result<Role, I
             "trust-policy",
             &format!("role/{name}/trust-policy"),
             page.warnings,
+            page.cache,
         )?),
         None => {
             page.warnings.push(InventoryWarning::at(
@@ -353,6 +356,7 @@ fn read_managed_policy(
         &name,
         &arn,
         page.warnings,
+        page.cache,
     )?;
     Ok(ManagedPolicy {
         path: page.path_of(members, path)?,
@@ -381,6 +385,7 @@ pub(super) fn read_pages(
     pages: &[PathBuf],
     warnings: &mut Vec<InventoryWarning>,
     problems: &mut Vec<InputError>,
+    cache: &PolicyCache,
 ) {
     let account_id = account.id.clone();
     for (page_index, path) in pages.iter().enumerate() {
@@ -396,6 +401,7 @@ pub(super) fn read_pages(
             file: &file,
             account: &account_id,
             warnings: &mut *warnings,
+            cache,
         };
         let members = match file.object(&file.root, "") {
             Ok(members) => members,

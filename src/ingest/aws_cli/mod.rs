@@ -39,6 +39,7 @@ mod authorization_details;
 mod organizations;
 mod resources;
 
+use super::embedded_policy::PolicyCache;
 use super::{IngestError, Problems};
 use crate::inventory::{Account, Inventory, InventoryWarning, Resource};
 use crate::source::InputError;
@@ -209,7 +210,12 @@ struct AccountRead {
 
 const AUTHORIZATION_DETAILS: &str = "get-account-authorization-details";
 
-fn read_account(id: &str, directory: &Path, default_partition: &str) -> AccountRead {
+fn read_account(
+    id: &str,
+    directory: &Path,
+    default_partition: &str,
+    cache: &PolicyCache,
+) -> AccountRead {
     let mut read = AccountRead {
         account: Account::new(id),
         resources: Vec::new(),
@@ -252,6 +258,7 @@ fn read_account(id: &str, directory: &Path, default_partition: &str) -> AccountR
         &pages,
         &mut read.warnings,
         &mut read.problems,
+        cache,
     );
     let partition = read
         .account
@@ -285,6 +292,7 @@ fn read_account(id: &str, directory: &Path, default_partition: &str) -> AccountR
                     id,
                     &partition,
                     None,
+                    cache,
                 );
             }
             name if entry.is_directory && is_region_name(name) => {
@@ -300,6 +308,7 @@ fn read_account(id: &str, directory: &Path, default_partition: &str) -> AccountR
                             id,
                             &partition,
                             Some(name),
+                            cache,
                         );
                     } else {
                         unknown(
@@ -329,6 +338,7 @@ fn read_resource_folders(
     account: &str,
     partition: &str,
     region: Option<&str>,
+    cache: &PolicyCache,
 ) {
     let known = resources::known_files(service);
     for resource_entry in entries(directory, &mut read.problems) {
@@ -354,6 +364,7 @@ fn read_resource_folders(
             used,
             &mut read.warnings,
             &mut read.problems,
+            cache,
         );
         for file in entries(&resource_entry.path, &mut read.problems) {
             if !(known.contains(&file.name.as_str()) && !file.is_directory) {
@@ -392,6 +403,7 @@ fn problem_key(problem: &InputError) -> (String, usize, usize) {
 /// Reads a collected folder into an inventory.
 pub fn read_collected_folder(root: &Path) -> Result<Inventory, IngestError> {
     let mut inventory = Inventory::new(&root.display().to_string());
+    let cache = PolicyCache::default();
     let mut problems = Vec::new();
     let mut warnings = Vec::new();
     let mut organizations_directory = None;
@@ -429,7 +441,8 @@ pub fn read_collected_folder(root: &Path) -> Result<Inventory, IngestError> {
     let mut listed_accounts = Vec::new();
     if let Some(directory) = &organizations_directory {
         let mut used = UsedFiles::default();
-        if let Some(read) = organizations::read(directory, &mut used, &mut warnings, &mut problems)
+        if let Some(read) =
+            organizations::read(directory, &mut used, &mut warnings, &mut problems, &cache)
         {
             partition = read.partition;
             listed_accounts = read.accounts;
@@ -450,7 +463,7 @@ pub fn read_collected_folder(root: &Path) -> Result<Inventory, IngestError> {
     }
     let reads: Vec<AccountRead> = account_directories
         .par_iter()
-        .map(|(id, directory)| read_account(id, directory, &partition))
+        .map(|(id, directory)| read_account(id, directory, &partition, &cache))
         .collect();
     for read in reads {
         warnings.extend(read.warnings);

@@ -29,7 +29,7 @@
 //! Trusts `org::OrganizationBuilder` for the tree's shape.
 
 use super::{relative_display, UsedFiles};
-use crate::ingest::embedded_policy::read_policy;
+use crate::ingest::embedded_policy::{read_policy, PolicyCache};
 use crate::ingest::located_file::{item_path, member, LocatedFile};
 use crate::inventory::{InventoryPolicy, InventoryWarning, OrganizationPolicy, PolicyEncoding};
 use crate::org::{
@@ -68,6 +68,7 @@ struct Reader<'a> {
     used: &'a mut UsedFiles,
     warnings: &'a mut Vec<InventoryWarning>,
     problems: &'a mut Vec<InputError>,
+    cache: &'a PolicyCache,
     /// Policies read so far, by id; `None` when the policy could not be read.
     policies: HashMap<String, Option<(Arc<PolicyDocument>, OrganizationPolicy)>>,
 }
@@ -325,6 +326,7 @@ impl Reader<'_> {
                 &name,
                 &name,
                 &mut policy_warnings,
+                self.cache,
             )?;
             self.warnings.extend(policy_warnings);
             Ok((
@@ -350,12 +352,14 @@ pub(super) fn read(
     used: &mut UsedFiles,
     warnings: &mut Vec<InventoryWarning>,
     problems: &mut Vec<InputError>,
+    cache: &PolicyCache,
 ) -> Option<OrganizationRead> {
     let mut reader = Reader {
         directory,
         used,
         warnings,
         problems,
+        cache,
         policies: HashMap::new(),
     };
     let Some(described) = reader.file("describe-organization.json") else {

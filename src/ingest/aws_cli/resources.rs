@@ -32,7 +32,7 @@
 
 use super::authorization_details::key_value_tags;
 use super::UsedFiles;
-use crate::ingest::embedded_policy::read_policy;
+use crate::ingest::embedded_policy::{read_policy, PolicyCache};
 use crate::ingest::located_file::{member, LocatedFile};
 use crate::inventory::{
     BlockPublicAccess, InventoryWarning, ObjectOwnership, PolicyEncoding, Resource, ResourceType,
@@ -62,6 +62,7 @@ struct Context<'a> {
     used: &'a mut UsedFiles,
     warnings: &'a mut Vec<InventoryWarning>,
     problems: &'a mut Vec<InputError>,
+    cache: &'a PolicyCache,
     resource: Option<Resource>,
 }
 
@@ -106,6 +107,7 @@ impl Context<'_> {
             "resource-policy",
             arn,
             self.warnings,
+            self.cache,
         )?;
         let resource = self.resource(arn.to_string(), resource_type);
         resource.sources.push(policy.provenance.clone());
@@ -196,12 +198,14 @@ pub(super) fn read_resource_folder(
     used: &mut UsedFiles,
     warnings: &mut Vec<InventoryWarning>,
     problems: &mut Vec<InputError>,
+    cache: &PolicyCache,
 ) -> Option<Resource> {
     let mut context = Context {
         folder,
         used,
         warnings,
         problems,
+        cache,
         resource: None,
     };
     let result = match service {
