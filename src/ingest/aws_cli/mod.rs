@@ -89,9 +89,15 @@ fn entries(directory: &Path, problems: &mut Vec<InputError>) -> Vec<Entry> {
         .filter_map(Result::ok)
         .map(|entry| {
             let path = entry.path();
+            // The entry's own type needs no further call, except for a
+            // link, which is followed.
+            let is_directory = match entry.file_type() {
+                Ok(kind) if !kind.is_symlink() => kind.is_dir(),
+                _ => path.is_dir(),
+            };
             Entry {
                 name: entry.file_name().to_string_lossy().to_string(),
-                is_directory: path.is_dir(),
+                is_directory,
                 path,
             }
         })
@@ -351,8 +357,15 @@ fn read_resource_folders(
             continue;
         }
         let name = folder_name(&resource_entry.name);
+        let listing = entries(&resource_entry.path, &mut read.problems);
+        let files: Vec<&str> = listing
+            .iter()
+            .filter(|file| !file.is_directory && known.contains(&file.name.as_str()))
+            .map(|file| file.name.as_str())
+            .collect();
         let folder = resources::ResourceFolder {
             directory: &resource_entry.path,
+            files: &files,
             account,
             partition,
             region,
@@ -366,9 +379,9 @@ fn read_resource_folders(
             &mut read.problems,
             cache,
         );
-        for file in entries(&resource_entry.path, &mut read.problems) {
+        for file in &listing {
             if !(known.contains(&file.name.as_str()) && !file.is_directory) {
-                unknown(&file, &mut read.warnings, &known.join(", "));
+                unknown(file, &mut read.warnings, &known.join(", "));
             }
         }
         match resource {

@@ -47,6 +47,8 @@ use std::path::Path;
 /// What a resource folder's reader needs to know.
 pub(super) struct ResourceFolder<'a> {
     pub directory: &'a Path,
+    /// The names of the files of the folder this reader knows.
+    pub files: &'a [&'a str],
     pub account: &'a str,
     pub partition: &'a str,
     /// Absent for S3.
@@ -68,10 +70,10 @@ struct Context<'a> {
 
 impl Context<'_> {
     fn file(&mut self, name: &str) -> Option<LocatedFile> {
-        let path = self.folder.directory.join(name);
-        if !path.is_file() {
+        if !self.folder.files.contains(&name) {
             return None;
         }
+        let path = self.folder.directory.join(name);
         self.used.mark(&path);
         match LocatedFile::read(&path) {
             Ok(file) => Some(file),
