@@ -847,3 +847,43 @@ fn the_collection_script_is_valid_bash_and_lists_its_permissions() {
     assert!(help.status.success(), "--help exits 0 without calling AWS");
     assert!(String::from_utf8_lossy(&help.stdout).contains("--account-only"));
 }
+
+// --- examples/collected-org ---------------------------------------------
+
+#[test]
+fn the_example_organization_reads_cleanly_and_projects_like_the_cross_account_example() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+    let inventory = read_inventory(&root.join("collected-org")).expect("reads");
+    assert!(inventory.warnings.is_empty(), "{:#?}", inventory.warnings);
+    let projected = inventory
+        .scenario(
+            "arn:aws:sts::111111111111:assumed-role/Analyst/alice",
+            "arn:aws:s3:::reports-prod/2026/q3.csv",
+        )
+        .expect("projects");
+    assert!(projected.warnings.is_empty(), "{:#?}", projected.warnings);
+    let written =
+        Scenario::load(&root.join("cross-account-bucket/scenario.json")).expect("example scenario");
+    let base = json!({"action": "s3:GetObject", "context": {"aws:RequestedRegion": "eu-west-1", "aws:SourceIp": "203.0.113.7"}});
+    let requests_text =
+        std::fs::read_to_string(root.join("cross-account-bucket/requests.jsonl")).unwrap();
+    let mut requests = Vec::new();
+    for line in requests_text.lines().filter(|line| !line.trim().is_empty()) {
+        // The example's requests are laid over its scenario's request; the
+        // projection has none, so the same base is laid under each.
+        let mut request = base.clone();
+        let given: serde_json::Value = serde_json::from_str(line).unwrap();
+        for (key, value) in given.as_object().unwrap() {
+            if key == "context" {
+                for (context_key, context_value) in value.as_object().unwrap() {
+                    request["context"][context_key] = context_value.clone();
+                }
+            } else if key != "id" {
+                request[key] = value.clone();
+            }
+        }
+        requests.push(request);
+    }
+    assert_eq!(requests.len(), 4);
+    assert_same_decisions(&projected, &written, &requests);
+}

@@ -24,6 +24,7 @@
 //!     REGION/secretsmanager/SECRET/get-resource-policy.json, describe-secret.json
 //!     REGION/ecr/REPOSITORY/get-repository-policy.json, list-tags-for-resource.json
 //!   collect-aws.log                       (the script's log of calls that failed)
+//!   README…                               (notes; not read)
 //! ```
 //!
 //! Each file is the command's JSON output as the AWS CLI prints it
@@ -437,10 +438,12 @@ pub fn read_collected_folder(root: &Path) -> Result<Inventory, IngestError> {
                     ));
                 }
             }
+            // A folder's own notes.
+            name if !entry.is_directory && name.starts_with("README") => {}
             _ => unknown(
                 &entry,
                 &mut warnings,
-                "organizations/, accounts/ or collect-aws.log",
+                "organizations/, accounts/, collect-aws.log or a README",
             ),
         }
     }
