@@ -887,3 +887,128 @@ fn the_example_organization_reads_cleanly_and_projects_like_the_cross_account_ex
     assert_eq!(requests.len(), 4);
     assert_same_decisions(&projected, &written, &requests);
 }
+
+fn on_path(tool: &str) -> bool {
+    Command::new("sh")
+        .arg("-c")
+        .arg(format!("command -v {tool}"))
+        .output()
+        .is_ok_and(|output| output.status.success())
+}
+
+fn files_under(root: &Path) -> Vec<String> {
+    let mut files = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(directory) = stack.pop() {
+        for entry in std::fs::read_dir(&directory).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                files.push(path.strip_prefix(root).unwrap().display().to_string());
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+#[test]
+fn the_collection_script_writes_the_layout_the_reader_reads() {
+    // The script needs jq; the stand-in for the AWS CLI is a Python script.
+    if !(on_path("jq") && on_path("python3")) {
+        eprintln!(
+            "skipped: jq and python3 are needed to run scripts/collect-aws against the stand-in"
+        );
+        return;
+    }
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let example = manifest.join("examples/collected-org");
+    let work = tempfile::tempdir().expect("temporary folder");
+    let output = work.path().join("collected");
+    let calls = work.path().join("calls.txt");
+    let path = format!(
+        "{}:{}",
+        manifest.join("tests/files/collect-aws").display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let run = Command::new("bash")
+        .arg(manifest.join("scripts/collect-aws"))
+        .arg("--role-name")
+        .arg("SecurityAuditReadOnly")
+        .arg(&output)
+        .env("PATH", path)
+        .env("FAKE_AWS_FOLDER", &example)
+        .env("FAKE_AWS_ACCOUNT", "999999999999")
+        .env("FAKE_AWS_CALLS", &calls)
+        .env_remove("AWS_ACCESS_KEY_ID")
+        .output()
+        .expect("bash runs");
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    // Every file of the example is written, byte for byte; the only others
+    // are tag listings AWS answers with an empty list.
+    let written = files_under(&output);
+    for file in files_under(&example) {
+        if file == "README.md" {
+            continue;
+        }
+        assert!(
+            written.contains(&file),
+            "{file} not written; written: {written:#?}"
+        );
+        assert_eq!(
+            std::fs::read_to_string(output.join(&file)).unwrap(),
+            std::fs::read_to_string(example.join(&file)).unwrap(),
+            "{file}"
+        );
+    }
+    for file in &written {
+        if !example.join(file).exists() {
+            assert!(
+                file.ends_with("list-resource-tags.json"),
+                "unexpected {file}"
+            );
+        }
+    }
+    assert_eq!(
+        std::fs::read_to_string(output.join("collect-aws.log")).unwrap(),
+        ""
+    );
+    // Only calls that read (and the role session) were made.
+    let made = std::fs::read_to_string(&calls).unwrap();
+    for call in made.lines() {
+        // Options come in pairs (`--query Account`); the second word left is
+        // the operation.
+        let mut words = call.split_whitespace();
+        let mut plain = Vec::new();
+        while let Some(word) = words.next() {
+            if word.starts_with("--") {
+                words.next();
+            } else {
+                plain.push(word);
+            }
+        }
+        let operation = plain.get(1).copied().unwrap_or_default();
+        assert!(
+            ["get-", "list-", "describe-"]
+                .iter()
+                .any(|prefix| operation.starts_with(prefix))
+                || operation == "assume-role",
+            "{call}"
+        );
+    }
+    // What iamz reads from it is what it reads from the example.
+    let from_script = read_inventory(&output).expect("reads").summary();
+    let from_example = read_inventory(&example).expect("reads").summary();
+    assert!(
+        from_script.warnings.is_empty(),
+        "{:#?}",
+        from_script.warnings
+    );
+    assert_eq!(from_script.totals, from_example.totals);
+    assert_eq!(from_script.accounts, from_example.accounts);
+}
