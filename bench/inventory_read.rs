@@ -480,7 +480,7 @@ fn write_resources(directory: &Path, choices: &mut Choices, account: &str, index
                 );
                 write_json(
                     &folder.join("get-public-access-block.json"),
-                    &json!({"PublicAccessBlockConfiguration": {"BlockPublicAcls": true, "IgnorePublicAcls": true, "BlockPublicPolicy": index % 3 != 0, "RestrictPublicBuckets": index % 3 != 0}}),
+                    &json!({"PublicAccessBlockConfiguration": {"BlockPublicAcls": true, "IgnorePublicAcls": true, "BlockPublicPolicy": !index.is_multiple_of(3), "RestrictPublicBuckets": !index.is_multiple_of(3)}}),
                 );
                 write_json(
                     &folder.join("get-bucket-ownership-controls.json"),

@@ -46,12 +46,15 @@ struct CachedPolicy {
     encoding: PolicyEncoding,
 }
 
+/// A policy's kind and its source text.
+type CacheKey = (PolicyKind, Box<str>);
+
 /// Parsed policies by kind and source text (the value's exact text in its
 /// file: the object, or the string literal with its quotes). Shared by the
 /// threads of one read.
 #[derive(Default)]
 pub struct PolicyCache {
-    entries: Mutex<HashMap<(PolicyKind, Box<str>), Arc<CachedPolicy>>>,
+    entries: Mutex<HashMap<CacheKey, Arc<CachedPolicy>>>,
 }
 
 impl PolicyCache {

@@ -49,12 +49,10 @@ pub enum ProjectionError {
         account: String,
         name: String,
     },
-    #[error("{arn}: account {account} has a {kind} `{name}`, but on path {actual_path}, not {given_path}")]
+    #[error("{arn}: the inventory has this {kind}, but on path {actual_path}, not {given_path}")]
     WrongPath {
         arn: String,
-        account: String,
         kind: &'static str,
-        name: String,
         given_path: String,
         actual_path: String,
     },
@@ -180,9 +178,7 @@ impl Inventory {
         {
             Some(user) => Err(ProjectionError::WrongPath {
                 arn: arn.to_string(),
-                account,
                 kind: "user",
-                name,
                 given_path: path,
                 actual_path: user.path.clone(),
             }),
@@ -210,9 +206,7 @@ impl Inventory {
         match self.role_named(&account, &name) {
             Some(role) => Err(ProjectionError::WrongPath {
                 arn: arn.to_string(),
-                account,
                 kind: "role",
-                name,
                 given_path: path,
                 actual_path: role.path.clone(),
             }),

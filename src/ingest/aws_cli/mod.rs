@@ -381,7 +381,7 @@ fn read_resource_folders(
             cache,
         );
         for file in &listing {
-            if !(known.contains(&file.name.as_str()) && !file.is_directory) {
+            if file.is_directory || !known.contains(&file.name.as_str()) {
                 unknown(file, &mut read.warnings, &known.join(", "));
             }
         }

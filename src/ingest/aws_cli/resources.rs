@@ -59,6 +59,11 @@ pub(super) struct ResourceFolder<'a> {
 
 type Members = [(JsonKey, JsonNode)];
 
+type Tags = IndexMap<String, String>;
+
+/// Reads the tags of a tag listing's members.
+type TagReader<'r> = &'r dyn Fn(&LocatedFile, &Members) -> Result<Tags, InputError>;
+
 struct Context<'a> {
     folder: &'a ResourceFolder<'a>,
     used: &'a mut UsedFiles,
@@ -288,7 +293,7 @@ fn read_tags_file(
     name: &str,
     arn: &str,
     resource_type: ResourceType,
-    read: &dyn Fn(&LocatedFile, &Members) -> Result<IndexMap<String, String>, InputError>,
+    read: TagReader<'_>,
 ) -> Result<(), InputError> {
     if let Some(file) = context.file(name) {
         let members = file.object(&file.root, "")?;
