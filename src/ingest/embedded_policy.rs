@@ -46,28 +46,33 @@ struct CachedPolicy {
     encoding: PolicyEncoding,
 }
 
-/// A policy's kind and its source text.
-type CacheKey = (PolicyKind, Box<str>);
-
-/// Parsed policies by kind and source text (the value's exact text in its
-/// file: the object, or the string literal with its quotes). Shared by the
-/// threads of one read.
+/// Parsed policies by source text (the value's exact text in its file: the
+/// object, or the string literal with its quotes), then kind. Keyed by the
+/// text alone so that a lookup borrows it. Shared by the threads of one read.
 #[derive(Default)]
 pub struct PolicyCache {
-    entries: Mutex<HashMap<CacheKey, Arc<CachedPolicy>>>,
+    entries: Mutex<HashMap<Box<str>, ParsedByKind>>,
 }
+
+/// The parses of one text, one per kind it was read as.
+type ParsedByKind = Vec<(PolicyKind, Arc<CachedPolicy>)>;
 
 impl PolicyCache {
     fn get(&self, kind: PolicyKind, text: &str) -> Option<Arc<CachedPolicy>> {
         let entries = self.entries.lock().ok()?;
-        entries.get(&(kind, Box::from(text))).cloned()
+        entries
+            .get(text)?
+            .iter()
+            .find(|(cached_kind, _)| *cached_kind == kind)
+            .map(|(_, cached)| cached.clone())
     }
 
     fn insert(&self, kind: PolicyKind, text: &str, cached: CachedPolicy) {
         if let Ok(mut entries) = self.entries.lock() {
-            entries
-                .entry((kind, Box::from(text)))
-                .or_insert_with(|| Arc::new(cached));
+            let kinds = entries.entry(Box::from(text)).or_default();
+            if !kinds.iter().any(|(cached_kind, _)| *cached_kind == kind) {
+                kinds.push((kind, Arc::new(cached)));
+            }
         }
     }
 }
