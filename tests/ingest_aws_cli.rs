@@ -9,7 +9,7 @@ use iamz::ingest::{read_inventory, IngestError};
 use iamz::inventory::{Inventory, ObjectOwnership, PolicyEncoding, ProjectionError, ResourceType};
 use iamz::policy::json::SourcePosition;
 use iamz::policy::PolicyKind;
-use iamz::scenario::{ResourceKind, Scenario};
+use iamz::scenario::Scenario;
 use serde_json::json;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -527,7 +527,9 @@ fn a_folder_of_one_account_has_no_organization() {
         )
         .expect("projects");
     assert!(scenario.organization.is_none());
-    assert_eq!(scenario.resource_kind, ResourceKind::Generic);
+    // The kind is left to the ARN and each request, as in a scenario that
+    // names none.
+    assert_eq!(scenario.resource_kind, None);
 }
 
 #[test]
@@ -602,7 +604,13 @@ fn the_projected_scenario_decides_like_the_hand_written_one() {
         projected.role_arn.as_deref(),
         Some("arn:aws:iam::222222222222:role/AppRuntime")
     );
-    assert_eq!(projected.resource_kind, ResourceKind::KmsKey);
+    assert_eq!(
+        projected
+            .resource_policy
+            .as_ref()
+            .map(|policy| policy.name.as_str()),
+        Some(key)
+    );
     let written = hand_written("app-runtime-session-key.json");
     assert_same_decisions(
         &projected,
@@ -652,8 +660,11 @@ fn projection_resolves_groups_objects_roles_and_says_what_it_cannot_supply() {
         )
         .expect("deploy");
     assert_eq!(
-        object.resource_kind,
-        ResourceKind::parse("s3-object").unwrap()
+        object
+            .resource_policy
+            .as_ref()
+            .map(|policy| policy.name.as_str()),
+        Some("arn:aws:s3:::prod-artifacts")
     );
     assert!(object.resource_policy.is_some());
     assert_eq!(object.request.resource_account.as_deref(), Some(PROD));
@@ -668,7 +679,13 @@ fn projection_resolves_groups_objects_roles_and_says_what_it_cannot_supply() {
             "arn:aws:iam::222222222222:role/ci/Deploy",
         )
         .expect("alice");
-    assert_eq!(assume.resource_kind, ResourceKind::IamRole);
+    assert_eq!(
+        assume
+            .resource_policy
+            .as_ref()
+            .map(|policy| policy.name.as_str()),
+        Some("role/Deploy/trust-policy")
+    );
     assert!(assume.resource_policy.is_some());
     assert_eq!(
         assume.principal_tags.get("team").map(String::as_str),

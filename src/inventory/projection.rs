@@ -9,10 +9,13 @@
 //!   https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_identity-vs-resource.html).
 //!   The permissions boundary, tags and path come with them; a role's
 //!   service-linked flag follows from its path.
-//! - The resource brings its policy, kind, tags and account: a bucket's
-//!   policy also governs its objects (`arn:aws:s3:::bucket/key`), a Lambda
+//! - The resource brings its policy, tags and account: a bucket's policy
+//!   also governs its objects (`arn:aws:s3:::bucket/key`), a Lambda
 //!   function's policy its versions and aliases (`…:function:name:alias`),
-//!   and an IAM role as a resource is its trust policy.
+//!   and an IAM role as a resource is its trust policy. Its kind is not
+//!   fixed: as for a scenario that names none, it follows from the ARN and
+//!   each request's action (`semantics::service_rules`), which is what the
+//!   inventory knows of it too.
 //! - The organization comes whole; the scenario's setup picks the SCP and
 //!   RCP chains per request.
 //!
@@ -28,7 +31,7 @@ use crate::policy::pattern::split_arn;
 use crate::policy::{Diagnostic, PolicyDocument, SourceLocation};
 use crate::request::principal::PrincipalSyntaxError;
 use crate::request::{PrincipalKind, RequestPrincipal};
-use crate::scenario::{ResourceKind, Scenario};
+use crate::scenario::Scenario;
 use indexmap::IndexMap;
 use std::sync::Arc;
 
@@ -357,7 +360,6 @@ impl Inventory {
             return;
         }
         if let Some(role) = self.role(resource) {
-            scenario.resource_kind = ResourceKind::IamRole;
             scenario.resource_policy = role
                 .trust_policy
                 .as_ref()
@@ -376,14 +378,9 @@ impl Inventory {
         }
         let held = self
             .resource(resource)
-            .map(|held| (held, resource_kind_for(held.resource_type.name())))
-            .or_else(|| {
-                governing_resource_arn(resource)
-                    .and_then(|(arn, kind)| self.resource(&arn).map(|held| (held, kind)))
-            });
+            .or_else(|| governing_resource_arn(resource).and_then(|arn| self.resource(&arn)));
         match held {
-            Some((held, kind)) => {
-                scenario.resource_kind = kind;
+            Some(held) => {
                 scenario.resource_policy =
                     held.policy.as_ref().map(|policy| policy.document.clone());
                 scenario.resource_tags = held.tags.clone();
@@ -434,31 +431,20 @@ impl Inventory {
     }
 }
 
-fn resource_kind_for(name: &str) -> ResourceKind {
-    ResourceKind::parse(name).unwrap_or_default()
-}
-
 /// The inventory resource whose policy governs `arn` when `arn` is not one
 /// itself: an S3 object's bucket, a Lambda version's or alias's function.
-fn governing_resource_arn(arn: &str) -> Option<(String, ResourceKind)> {
+fn governing_resource_arn(arn: &str) -> Option<String> {
     let [_, partition, service, region, account, resource] = split_arn(arn)?;
     match service {
         "s3" if region.is_empty() && account.is_empty() => {
             let (bucket, _key) = resource.split_once('/')?;
-            Some((
-                format!("arn:{partition}:s3:::{bucket}"),
-                resource_kind_for("s3-object"),
-            ))
+            Some(format!("arn:{partition}:s3:::{bucket}"))
         }
         "lambda" => {
             let mut parts = resource.splitn(3, ':');
             let (kind, name, qualifier) = (parts.next()?, parts.next()?, parts.next()?);
-            (kind == "function" && !qualifier.is_empty()).then(|| {
-                (
-                    format!("arn:{partition}:lambda:{region}:{account}:function:{name}"),
-                    resource_kind_for("lambda-function"),
-                )
-            })
+            (kind == "function" && !qualifier.is_empty())
+                .then(|| format!("arn:{partition}:lambda:{region}:{account}:function:{name}"))
         }
         _ => None,
     }

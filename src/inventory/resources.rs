@@ -1,8 +1,8 @@
 //! Resources of an account that carry a resource-based policy or settings
 //! that decide access: S3 buckets (with Block Public Access and Object
 //! Ownership), KMS keys, Lambda functions, SQS queues, SNS topics, Secrets
-//! Manager secrets and ECR repositories. Their kinds use the names of
-//! `scenario::ResourceKind` so a projection can hand them over as they are.
+//! Manager secrets and ECR repositories. Their kinds are named as
+//! `scenario::ResourceKind::NAMES` names them.
 //!
 //! Sources: S3 Block Public Access
 //! (https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html),
@@ -12,7 +12,6 @@
 //! Trusts the readers for the values.
 
 use super::provenance::{InventoryPolicy, Provenance};
-use crate::scenario::ResourceKind;
 use indexmap::IndexMap;
 
 /// The kinds of resource an inventory holds.
@@ -49,11 +48,6 @@ impl ResourceType {
             ResourceType::SecretsManagerSecret => "secretsmanager-secret",
             ResourceType::EcrRepository => "ecr-repository",
         }
-    }
-
-    /// The kind a scenario decides with.
-    pub fn scenario_kind(self) -> ResourceKind {
-        ResourceKind::parse(self.name()).unwrap_or_default()
     }
 }
 
