@@ -652,6 +652,17 @@ fn projection_resolves_groups_objects_roles_and_says_what_it_cannot_supply() {
         .warnings
         .iter()
         .any(|warning| warning.code == "resource-outside-inventory"));
+    // So is a role the inventory does not hold.
+    let missing_role = inventory
+        .scenario(
+            "arn:aws:iam::111111111111:user/bob",
+            "arn:aws:iam::111111111111:role/Missing",
+        )
+        .expect("bob");
+    assert!(missing_role
+        .warnings
+        .iter()
+        .any(|warning| warning.code == "resource-outside-inventory"));
     // An object of a collected bucket gets the bucket's policy.
     let object = inventory
         .scenario(

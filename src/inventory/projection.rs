@@ -390,10 +390,12 @@ impl Inventory {
                 let service = split_arn(resource)
                     .map(|parts| parts[2])
                     .unwrap_or_default();
-                if matches!(
-                    service,
-                    "s3" | "kms" | "lambda" | "sqs" | "sns" | "secretsmanager" | "ecr"
-                ) {
+                let has_resource_policies =
+                    matches!(
+                        service,
+                        "s3" | "kms" | "lambda" | "sqs" | "sns" | "secretsmanager" | "ecr"
+                    ) || crate::semantics::service_rules::is_role_arn(resource);
+                if has_resource_policies {
                     warnings.push(self.note(
                         "resource-outside-inventory",
                         format!(
