@@ -6,6 +6,8 @@ pub mod analysis;
 pub mod catalog;
 pub mod cli;
 pub mod eval;
+pub mod ingest;
+pub mod inventory;
 pub mod org;
 pub mod policy;
 pub mod query;

@@ -6,6 +6,7 @@ pub mod actions;
 pub mod compare;
 pub mod demo;
 pub mod eval;
+pub mod inventory;
 pub mod validate;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -68,6 +69,9 @@ pub enum Command {
     Diff(compare::CompareArguments),
     /// Check policies against the IAM grammar, the catalog and their policy type.
     Validate(validate::ValidateArguments),
+    /// Read an inventory (a folder of collected AWS CLI output) and show
+    /// what it holds: counts per kind and per account, and every warning.
+    Inventory(inventory::InventoryArguments),
 }
 
 /// Parses the process arguments and runs the command.
@@ -98,6 +102,7 @@ pub fn run(command: Command, out: &mut dyn Write) -> u8 {
         Command::Actions(arguments) => actions::run(&arguments, out),
         Command::Equiv(arguments) | Command::Diff(arguments) => compare::run(&arguments, out),
         Command::Validate(arguments) => validate::run(&arguments, out),
+        Command::Inventory(arguments) => inventory::run(&arguments, out),
     }
 }
 

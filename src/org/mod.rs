@@ -52,11 +52,19 @@ impl OrgNode {
     }
 }
 
-/// An organization.
+/// An organization. Cloning it is cheap: the tree and what is computed
+/// from it are shared, so a scenario projected from an inventory of 1,000
+/// accounts does not copy them.
 #[derive(Debug, Clone)]
 pub struct Organization {
     pub id: String,
     pub management_account: String,
+    shared: Arc<SharedTree>,
+}
+
+/// The parts of an organization that clones share.
+#[derive(Debug)]
+struct SharedTree {
     tree: DiGraph<OrgNode, ()>,
     root: NodeIndex,
     accounts: IndexMap<String, NodeIndex>,
@@ -94,11 +102,121 @@ fn full_access(name: &str, kind: PolicyKind) -> Arc<PolicyDocument> {
 /// SCPs, `RCPFullAWSAccess` for RCPs (and for any other kind). One shared
 /// copy per kind.
 pub fn full_access_policy(kind: PolicyKind) -> &'static PolicyDocument {
+    shared_full_access(kind)
+}
+
+/// The same policy as [`full_access_policy`], as the shared copy that the
+/// nodes of a built organization hold.
+pub fn full_access_policy_shared(kind: PolicyKind) -> Arc<PolicyDocument> {
+    shared_full_access(kind).clone()
+}
+
+fn shared_full_access(kind: PolicyKind) -> &'static Arc<PolicyDocument> {
     static SCP: std::sync::OnceLock<Arc<PolicyDocument>> = std::sync::OnceLock::new();
     static RCP: std::sync::OnceLock<Arc<PolicyDocument>> = std::sync::OnceLock::new();
     match kind {
         PolicyKind::Scp => SCP.get_or_init(|| full_access(FULL_AWS_ACCESS, PolicyKind::Scp)),
         _ => RCP.get_or_init(|| full_access(RCP_FULL_AWS_ACCESS, PolicyKind::Rcp)),
+    }
+}
+
+/// Why nodes given one by one do not make an organization.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum OrganizationShapeError {
+    #[error("the top node `{0}` is not a root (`r-…`)")]
+    TopIsNotRoot(String),
+    #[error("`{0}` is a root, which only the top node may be")]
+    SecondRoot(String),
+    #[error("`{child}` is placed under account `{parent}`; an account has no children")]
+    ChildOfAccount { parent: String, child: String },
+    #[error("account {0} appears twice")]
+    DuplicateAccount(String),
+    #[error("organizational unit {0} appears twice")]
+    DuplicateOrganizationalUnit(String),
+}
+
+/// Builds an organization from nodes given one by one, for readers of other
+/// formats than the organization file (AWS CLI output, plans). Checks the
+/// same shape rules as the file reader: one root on top, accounts are
+/// leaves, no account or OU twice.
+#[derive(Debug)]
+pub struct OrganizationBuilder {
+    id: String,
+    management_account: String,
+    tree: DiGraph<OrgNode, ()>,
+    root: NodeIndex,
+    accounts: IndexMap<String, NodeIndex>,
+    organizational_units: std::collections::HashSet<String>,
+}
+
+impl OrganizationBuilder {
+    pub fn new(
+        id: &str,
+        management_account: &str,
+        root: OrgNode,
+    ) -> Result<OrganizationBuilder, OrganizationShapeError> {
+        if root.kind != OrgNodeKind::Root {
+            return Err(OrganizationShapeError::TopIsNotRoot(root.id));
+        }
+        let mut tree = DiGraph::new();
+        let root = tree.add_node(root);
+        Ok(OrganizationBuilder {
+            id: id.to_string(),
+            management_account: management_account.to_string(),
+            tree,
+            root,
+            accounts: IndexMap::new(),
+            organizational_units: std::collections::HashSet::new(),
+        })
+    }
+
+    pub fn root(&self) -> NodeIndex {
+        self.root
+    }
+
+    /// Places `node` under `parent`; returns the new node's index.
+    pub fn add_child(
+        &mut self,
+        parent: NodeIndex,
+        node: OrgNode,
+    ) -> Result<NodeIndex, OrganizationShapeError> {
+        let parent_node = &self.tree[parent];
+        if parent_node.kind == OrgNodeKind::Account {
+            return Err(OrganizationShapeError::ChildOfAccount {
+                parent: parent_node.id.clone(),
+                child: node.id,
+            });
+        }
+        match node.kind {
+            OrgNodeKind::Root => return Err(OrganizationShapeError::SecondRoot(node.id)),
+            OrgNodeKind::Account if self.accounts.contains_key(&node.id) => {
+                return Err(OrganizationShapeError::DuplicateAccount(node.id))
+            }
+            OrgNodeKind::OrganizationalUnit
+                if !self.organizational_units.insert(node.id.clone()) =>
+            {
+                return Err(OrganizationShapeError::DuplicateOrganizationalUnit(node.id))
+            }
+            _ => {}
+        }
+        let kind = node.kind;
+        let id = node.id.clone();
+        let index = self.tree.add_node(node);
+        self.tree.add_edge(parent, index, ());
+        if kind == OrgNodeKind::Account {
+            self.accounts.insert(id, index);
+        }
+        Ok(index)
+    }
+
+    pub fn build(self) -> Organization {
+        Organization::from_tree(
+            self.id,
+            self.management_account,
+            self.tree,
+            self.root,
+            self.accounts,
+        )
     }
 }
 
@@ -163,19 +281,47 @@ impl Organization {
             ));
         }
         let TreeBuilder { tree, accounts, .. } = builder;
-        Ok(Organization {
+        Ok(Organization::from_tree(
             id,
             management_account,
             tree,
             root,
             accounts,
-            levels: std::sync::OnceLock::new(),
-            key_facts: std::sync::OnceLock::new(),
-        })
+        ))
+    }
+
+    fn from_tree(
+        id: String,
+        management_account: String,
+        tree: DiGraph<OrgNode, ()>,
+        root: NodeIndex,
+        accounts: IndexMap<String, NodeIndex>,
+    ) -> Organization {
+        Organization {
+            id,
+            management_account,
+            shared: Arc::new(SharedTree {
+                tree,
+                root,
+                accounts,
+                levels: std::sync::OnceLock::new(),
+                key_facts: std::sync::OnceLock::new(),
+            }),
+        }
+    }
+
+    /// The root node.
+    pub fn root_node(&self) -> &OrgNode {
+        &self.shared.tree[self.shared.root]
+    }
+
+    /// Every node: root, OUs and accounts, in the order they were added.
+    pub fn nodes(&self) -> impl Iterator<Item = &OrgNode> {
+        self.shared.tree.node_weights()
     }
 
     pub fn contains_account(&self, account: &str) -> bool {
-        self.accounts.contains_key(account)
+        self.shared.accounts.contains_key(account)
     }
 
     pub fn is_member_account(&self, account: &str) -> bool {
@@ -184,17 +330,22 @@ impl Organization {
 
     /// The accounts, in file order.
     pub fn accounts(&self) -> impl Iterator<Item = &OrgNode> {
-        self.accounts.values().map(|index| &self.tree[*index])
+        self.shared
+            .accounts
+            .values()
+            .map(|index| &self.shared.tree[*index])
     }
 
     /// What the organization puts in a request's context: its id and each
     /// account's org path (`aws:PrincipalOrgPaths`). Computed once.
     pub fn key_facts(&self) -> Arc<OrganizationKeys> {
-        self.key_facts
+        self.shared
+            .key_facts
             .get_or_init(|| {
                 Arc::new(OrganizationKeys {
                     id: self.id.clone(),
                     paths: self
+                        .shared
                         .accounts
                         .keys()
                         .filter_map(|account| Some((account.clone(), self.org_path(account)?)))
@@ -206,16 +357,16 @@ impl Organization {
 
     /// The node of a level.
     pub fn node(&self, index: NodeIndex) -> &OrgNode {
-        &self.tree[index]
+        &self.shared.tree[index]
     }
 
     /// Every node that has a member account at or under it, each with those
     /// accounts; parents before children, in the order the accounts' paths
     /// first reach them (accounts in file order). Computed once.
     pub fn levels(&self) -> &[OrgLevel] {
-        self.levels.get_or_init(|| {
+        self.shared.levels.get_or_init(|| {
             let mut members: IndexMap<NodeIndex, Vec<String>> = IndexMap::new();
-            for (account, index) in &self.accounts {
+            for (account, index) in &self.shared.accounts {
                 if *account == self.management_account {
                     continue;
                 }
@@ -239,7 +390,7 @@ impl Organization {
 
     /// The levels on the path from the root to the account (inclusive).
     pub fn levels_of(&self, account: &str) -> Vec<&OrgLevel> {
-        let Some(index) = self.accounts.get(account) else {
+        let Some(index) = self.shared.accounts.get(account) else {
             return Vec::new();
         };
         let path = self.path_indices(*index);
@@ -253,6 +404,7 @@ impl Organization {
     fn path_indices(&self, mut index: NodeIndex) -> Vec<NodeIndex> {
         let mut path = vec![index];
         while let Some(parent) = self
+            .shared
             .tree
             .neighbors_directed(index, petgraph::Direction::Incoming)
             .next()
@@ -266,20 +418,21 @@ impl Organization {
 
     /// The nodes from the root down to the account (inclusive).
     pub fn path_to(&self, account: &str) -> Option<Vec<&OrgNode>> {
-        let mut index = *self.accounts.get(account)?;
-        let mut path = vec![&self.tree[index]];
+        let mut index = *self.shared.accounts.get(account)?;
+        let mut path = vec![&self.shared.tree[index]];
         while let Some(parent) = self
+            .shared
             .tree
             .neighbors_directed(index, petgraph::Direction::Incoming)
             .next()
         {
-            path.push(&self.tree[parent]);
+            path.push(&self.shared.tree[parent]);
             index = parent;
         }
         path.reverse();
         debug_assert_eq!(
             path.first().map(|node| node.id.as_str()),
-            Some(self.tree[self.root].id.as_str())
+            Some(self.shared.tree[self.shared.root].id.as_str())
         );
         Some(path)
     }

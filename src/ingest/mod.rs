@@ -1,0 +1,69 @@
+//! Readers of what users already have, each producing an `Inventory`:
+//! today the AWS CLI output collected into a folder (`aws_cli/`, the layout
+//! documented in `docs/formats.md` and written by `scripts/collect-aws`).
+//! Terraform plan and CloudFormation template readers will sit beside it,
+//! sharing `located_file.rs` (collected JSON with every node located) and
+//! `embedded_policy.rs` (policies held as JSON or URL-encoded strings,
+//! located inside the string).
+//!
+//! Bad input is reported all at once, each problem with its file,
+//! line:column and JSON path (inside an embedded policy string too); what
+//! can be read in part is read, with a warning that names what is missing.
+//!
+//! Trusts `policy/` for the policy language and `org/` for the tree's shape.
+
+pub mod aws_cli;
+pub mod embedded_policy;
+pub mod located_file;
+
+use crate::inventory::Inventory;
+use crate::source::InputError;
+use std::fmt;
+use std::path::Path;
+
+/// Why a source could not be read into an inventory.
+#[derive(Debug, thiserror::Error)]
+pub enum IngestError {
+    #[error("{path}: no such file or folder")]
+    NotFound { path: String },
+    #[error("{path}: {reason}")]
+    Unrecognised { path: String, reason: String },
+    /// Every problem found, in file order.
+    #[error("{0}")]
+    Invalid(Problems),
+}
+
+/// The problems of an input that could not be used, sorted by file and
+/// place.
+#[derive(Debug)]
+pub struct Problems(pub Vec<InputError>);
+
+impl fmt::Display for Problems {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let count = self.0.len();
+        for (index, problem) in self.0.iter().enumerate() {
+            if index > 0 {
+                writeln!(formatter)?;
+            }
+            write!(formatter, "{problem}")?;
+        }
+        if count > 1 {
+            write!(formatter, "\n{count} problems")?;
+        }
+        Ok(())
+    }
+}
+
+/// Reads an inventory from `source`: a folder of collected AWS CLI output.
+pub fn read_inventory(source: &Path) -> Result<Inventory, IngestError> {
+    let path = source.display().to_string();
+    let metadata =
+        std::fs::metadata(source).map_err(|_| IngestError::NotFound { path: path.clone() })?;
+    if metadata.is_dir() {
+        return aws_cli::read_collected_folder(source);
+    }
+    Err(IngestError::Unrecognised {
+        path,
+        reason: "expected a folder of collected AWS CLI output (see docs/formats.md, \"Collected AWS CLI output\"); Terraform plans and CloudFormation templates are not read yet".to_string(),
+    })
+}

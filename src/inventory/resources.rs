@@ -1,0 +1,120 @@
+//! Resources of an account that carry a resource-based policy or settings
+//! that decide access: S3 buckets (with Block Public Access and Object
+//! Ownership), KMS keys, Lambda functions, SQS queues, SNS topics, Secrets
+//! Manager secrets and ECR repositories. Their kinds are named as
+//! `scenario::ResourceKind::NAMES` names them.
+//!
+//! Sources: S3 Block Public Access
+//! (https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html),
+//! Object Ownership
+//! (https://docs.aws.amazon.com/AmazonS3/latest/userguide/about-object-ownership.html).
+//!
+//! Trusts the readers for the values.
+
+use super::provenance::{InventoryPolicy, Provenance};
+use indexmap::IndexMap;
+
+/// The kinds of resource an inventory holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ResourceType {
+    S3Bucket,
+    KmsKey,
+    LambdaFunction,
+    SqsQueue,
+    SnsTopic,
+    SecretsManagerSecret,
+    EcrRepository,
+}
+
+impl ResourceType {
+    pub const ALL: [ResourceType; 7] = [
+        ResourceType::S3Bucket,
+        ResourceType::KmsKey,
+        ResourceType::LambdaFunction,
+        ResourceType::SqsQueue,
+        ResourceType::SnsTopic,
+        ResourceType::SecretsManagerSecret,
+        ResourceType::EcrRepository,
+    ];
+
+    /// The name `scenario::ResourceKind::NAMES` uses for it.
+    pub fn name(self) -> &'static str {
+        match self {
+            ResourceType::S3Bucket => "s3-bucket",
+            ResourceType::KmsKey => "kms-key",
+            ResourceType::LambdaFunction => "lambda-function",
+            ResourceType::SqsQueue => "sqs-queue",
+            ResourceType::SnsTopic => "sns-topic",
+            ResourceType::SecretsManagerSecret => "secretsmanager-secret",
+            ResourceType::EcrRepository => "ecr-repository",
+        }
+    }
+}
+
+/// S3 Block Public Access settings (bucket or account level). A setting the
+/// source leaves out is `None`: AWS treats an absent setting as false.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+pub struct BlockPublicAccess {
+    pub block_public_acls: Option<bool>,
+    pub ignore_public_acls: Option<bool>,
+    pub block_public_policy: Option<bool>,
+    pub restrict_public_buckets: Option<bool>,
+}
+
+/// S3 Object Ownership of a bucket.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ObjectOwnership {
+    /// ACLs are disabled; the bucket owner owns every object.
+    BucketOwnerEnforced,
+    BucketOwnerPreferred,
+    ObjectWriter,
+    /// A value this version does not know, kept as written.
+    Other(String),
+}
+
+impl ObjectOwnership {
+    pub fn parse(text: &str) -> ObjectOwnership {
+        match text {
+            "BucketOwnerEnforced" => ObjectOwnership::BucketOwnerEnforced,
+            "BucketOwnerPreferred" => ObjectOwnership::BucketOwnerPreferred,
+            "ObjectWriter" => ObjectOwnership::ObjectWriter,
+            other => ObjectOwnership::Other(other.to_string()),
+        }
+    }
+}
+
+/// One resource.
+#[derive(Debug, Clone)]
+pub struct Resource {
+    pub arn: String,
+    pub resource_type: ResourceType,
+    /// The owning account (for S3, whose ARNs have none, the account whose
+    /// folder it was collected in).
+    pub account: String,
+    /// Absent for S3 buckets (their ARNs have no Region).
+    pub region: Option<String>,
+    pub policy: Option<InventoryPolicy>,
+    pub tags: IndexMap<String, String>,
+    pub block_public_access: Option<BlockPublicAccess>,
+    pub object_ownership: Option<ObjectOwnership>,
+    /// Where each piece of it was read (policy, settings, tags), in reading
+    /// order.
+    pub sources: Vec<Provenance>,
+}
+
+impl Resource {
+    pub fn new(arn: &str, resource_type: ResourceType, account: &str) -> Resource {
+        Resource {
+            arn: arn.to_string(),
+            resource_type,
+            account: account.to_string(),
+            region: None,
+            policy: None,
+            tags: IndexMap::new(),
+            block_public_access: None,
+            object_ownership: None,
+            sources: Vec::new(),
+        }
+    }
+}
