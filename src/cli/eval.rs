@@ -1,4 +1,5 @@
-//! `iamz eval SCENARIO [--request FILE | --requests FILE.jsonl]`.
+//! `iamz eval SCENARIO [--request FILE | --requests FILE.jsonl]`, or
+//! `iamz eval --inventory FOLDER --principal ARN --resource ARN …`.
 
 use super::{bad_input, exit, OutputFormat};
 use crate::eval::{evaluate, evaluate_alone};
@@ -19,8 +20,19 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, clap::Args)]
 pub struct EvalArguments {
     /// The scenario file (principal, resource, policies, organization).
-    #[arg(required_unless_present = "policy")]
+    #[arg(required_unless_present_any = ["policy", "inventory"])]
     pub scenario: Option<PathBuf>,
+    /// Instead of a scenario: a collected folder of AWS CLI output; the
+    /// scenario is its projection to `--principal` and `--resource`.
+    #[arg(long, conflicts_with_all = ["scenario", "policy"], requires_all = ["principal", "resource"])]
+    pub inventory: Option<PathBuf>,
+    /// With `--inventory`: the requesting principal (a user, role, session
+    /// or root ARN of the inventory, or any principal outside it).
+    #[arg(long, requires = "inventory")]
+    pub principal: Option<String>,
+    /// With `--inventory`: the resource ARN the requests target.
+    #[arg(long, requires = "inventory")]
+    pub resource: Option<String>,
     /// Instead of a scenario: one policy judged alone, as the one policy of
     /// its layer (how `iamz diff` judges two policies); requests give the
     /// principal, action and resource.
@@ -145,22 +157,40 @@ impl<'s> Decider<'s> {
 }
 
 pub fn run(arguments: &EvalArguments, out: &mut dyn Write) -> u8 {
-    let (subject, file) = match (&arguments.scenario, &arguments.policy) {
-        (_, Some(path)) => match load_policy(path, arguments.policy_type) {
-            Ok(policy) => (
-                Subject::Policy(Box::new((
-                    policy,
-                    Scenario::empty(&path.display().to_string()),
-                ))),
-                path.clone(),
-            ),
-            Err(error) => return bad_input(&error),
+    let (subject, file) = match (&arguments.inventory, &arguments.scenario, &arguments.policy) {
+        (Some(source), _, _) => {
+            let (Some(principal), Some(resource)) = (&arguments.principal, &arguments.resource)
+            else {
+                return bad_input(&"--inventory needs --principal and --resource");
+            };
+            let inventory = match crate::ingest::read_inventory(source) {
+                Ok(inventory) => inventory,
+                Err(error) => return bad_input(&error),
+            };
+            match inventory.scenario(principal, resource) {
+                Ok(scenario) => (Subject::Scenario(Box::new(scenario)), source.clone()),
+                Err(error) => return bad_input(&error),
+            }
+        }
+        (None, scenario, policy) => match (scenario, policy) {
+            (_, Some(path)) => match load_policy(path, arguments.policy_type) {
+                Ok(policy) => (
+                    Subject::Policy(Box::new((
+                        policy,
+                        Scenario::empty(&path.display().to_string()),
+                    ))),
+                    path.clone(),
+                ),
+                Err(error) => return bad_input(&error),
+            },
+            (Some(path), None) => match Scenario::load(path) {
+                Ok(scenario) => (Subject::Scenario(Box::new(scenario)), path.clone()),
+                Err(error) => return bad_input(&error),
+            },
+            (None, None) => {
+                return bad_input(&"give a scenario file, --policy FILE or --inventory FOLDER")
+            }
         },
-        (Some(path), None) => match Scenario::load(path) {
-            Ok(scenario) => (Subject::Scenario(Box::new(scenario)), path.clone()),
-            Err(error) => return bad_input(&error),
-        },
-        (None, None) => return bad_input(&"give a scenario file or --policy FILE"),
     };
     let decider = Decider::new(&subject, arguments.policy_type);
     for warning in &decider.scenario.warnings {
@@ -394,6 +424,9 @@ mod tests {
         let requests = directory.path().join("requests.jsonl");
         std::fs::write(&requests, lines).unwrap();
         let arguments = EvalArguments {
+            inventory: None,
+            principal: None,
+            resource: None,
             scenario: Some(scenario_path()),
             policy: None,
             policy_type: PolicyKind::Identity,
@@ -474,6 +507,47 @@ mod tests {
             .unwrap()
             .contains("over the 16777216-byte limit"));
         assert_eq!(decisions[2]["id"], "after");
+    }
+
+    #[test]
+    fn an_inventory_projection_decides_requests_as_a_scenario_does() {
+        let directory = tempfile::tempdir().unwrap();
+        let requests = directory.path().join("requests.jsonl");
+        std::fs::write(
+            &requests,
+            concat!(
+                r#"{"id": "read", "action": "s3:GetObject", "context": {"aws:RequestedRegion": "eu-west-1"}}"#,
+                "\n",
+                r#"{"id": "http", "action": "s3:GetObject", "context": {"aws:RequestedRegion": "eu-west-1", "aws:SecureTransport": "false"}}"#,
+                "\n",
+            ),
+        )
+        .unwrap();
+        let arguments = EvalArguments {
+            inventory: Some(Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/collected-org")),
+            principal: Some("arn:aws:sts::111111111111:assumed-role/Analyst/alice".into()),
+            resource: Some("arn:aws:s3:::reports-prod/2026/q3.csv".into()),
+            scenario: None,
+            policy: None,
+            policy_type: PolicyKind::Identity,
+            request: None,
+            requests: Some(requests),
+            format: OutputFormat::Json,
+            now: Some(1_790_000_000),
+        };
+        let mut out = Vec::new();
+        assert_eq!(run(&arguments, &mut out), exit::HOLDS);
+        let decisions: Vec<serde_json::Value> = String::from_utf8(out)
+            .unwrap()
+            .lines()
+            .map(|line| serde_json::from_str(line).unwrap())
+            .collect();
+        assert_eq!(decisions[0]["decision"], "Allow", "{:?}", decisions[0]);
+        assert_eq!(decisions[1]["decision"], "ExplicitDeny");
+        assert_eq!(
+            decisions[1]["explanation"]["deciding_statements"][0]["layer"],
+            "rcp:prod"
+        );
     }
 
     #[test]

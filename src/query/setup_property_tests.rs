@@ -531,6 +531,9 @@ fn eval_through_cli(directory: &Path, scenario: &Value, request: &Value, name: &
     std::fs::write(&scenario_path, scenario.to_string()).unwrap();
     std::fs::write(&request_path, request.to_string()).unwrap();
     let arguments = EvalArguments {
+        inventory: None,
+        principal: None,
+        resource: None,
         scenario: Some(scenario_path),
         policy: None,
         policy_type: PolicyKind::Identity,
