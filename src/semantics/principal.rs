@@ -129,33 +129,17 @@ pub fn excluded<I: Interpretation>(
     if principal_has_boundary {
         return i.constant(false);
     }
-    let listed = |field: PrincipalField, select: &dyn Fn(&PrincipalEntry) -> Option<&str>| {
-        let texts: Vec<&str> = entries.iter().filter_map(select).collect();
-        i.any_of(&texts, |text| i.principal_field_is(field, text))
-    };
-    let account_listed = listed(PrincipalField::Account, &|entry| match entry {
-        PrincipalEntry::Account(account) => Some(account.as_str()),
-        _ => None,
-    });
-    let user_listed = listed(PrincipalField::Text, &|entry| match entry {
-        PrincipalEntry::IamUser { arn, .. } => Some(arn.as_str()),
-        _ => None,
-    });
-    let federated_listed = listed(PrincipalField::Text, &|entry| match entry {
-        PrincipalEntry::FederatedUser { arn, .. } => Some(arn.as_str()),
-        _ => None,
-    });
-    let role_listed = listed(PrincipalField::RoleArn, &|entry| match entry {
-        PrincipalEntry::Role { arn, .. } => Some(arn.as_str()),
-        _ => None,
-    });
+    let ChainListed {
+        account: account_listed,
+        user: user_listed,
+        federated_user: federated_listed,
+        role: role_listed,
+        session,
+    } = chain_listed(i, entries);
     // A session written as its role (no session ARN) needs no session entry.
     let session_listed = i.or2(
         i.principal_field_is(PrincipalField::SessionArn, ""),
-        listed(PrincipalField::SessionArn, &|entry| match entry {
-            PrincipalEntry::RoleSession { arn, .. } => Some(arn.as_str()),
-            _ => None,
-        }),
+        session,
     );
     let others_named = i.any_of(entries, |entry| {
         entry_matches(i, entry, PrincipalMatchStrength::Delegation)
@@ -198,26 +182,55 @@ pub fn own_identity_listed<I: Interpretation>(
 ) -> I::Bool {
     use PrincipalKind as K;
     let i = interpretation;
+    let listed = chain_listed(i, entries);
+    let cases = [
+        i.and2(i.principal_is(K::IamUser), listed.user),
+        i.and2(i.principal_is(K::FederatedUser), listed.federated_user),
+        i.and2(i.principal_is(K::RoleSession), listed.role),
+    ];
+    i.any_of(&cases, |case| case.clone())
+}
+
+/// Which identities of the requester's chain a NotPrincipal list names:
+/// its account, its IAM user, its federated-user ARN, its role, its
+/// session (each false where the principal has no such identity).
+struct ChainListed<B> {
+    account: B,
+    user: B,
+    federated_user: B,
+    role: B,
+    session: B,
+}
+
+fn chain_listed<I: Interpretation>(
+    interpretation: &I,
+    entries: &[PrincipalEntry],
+) -> ChainListed<I::Bool> {
+    let i = interpretation;
     let listed = |field: PrincipalField, select: &dyn Fn(&PrincipalEntry) -> Option<&str>| {
         let texts: Vec<&str> = entries.iter().filter_map(select).collect();
         i.any_of(&texts, |text| i.principal_field_is(field, text))
     };
-    let user_listed = listed(PrincipalField::Text, &|entry| match entry {
-        PrincipalEntry::IamUser { arn, .. } => Some(arn.as_str()),
-        _ => None,
-    });
-    let federated_listed = listed(PrincipalField::Text, &|entry| match entry {
-        PrincipalEntry::FederatedUser { arn, .. } => Some(arn.as_str()),
-        _ => None,
-    });
-    let role_listed = listed(PrincipalField::RoleArn, &|entry| match entry {
-        PrincipalEntry::Role { arn, .. } => Some(arn.as_str()),
-        _ => None,
-    });
-    let cases = [
-        i.and2(i.principal_is(K::IamUser), user_listed),
-        i.and2(i.principal_is(K::FederatedUser), federated_listed),
-        i.and2(i.principal_is(K::RoleSession), role_listed),
-    ];
-    i.any_of(&cases, |case| case.clone())
+    ChainListed {
+        account: listed(PrincipalField::Account, &|entry| match entry {
+            PrincipalEntry::Account(account) => Some(account.as_str()),
+            _ => None,
+        }),
+        user: listed(PrincipalField::Text, &|entry| match entry {
+            PrincipalEntry::IamUser { arn, .. } => Some(arn.as_str()),
+            _ => None,
+        }),
+        federated_user: listed(PrincipalField::Text, &|entry| match entry {
+            PrincipalEntry::FederatedUser { arn, .. } => Some(arn.as_str()),
+            _ => None,
+        }),
+        role: listed(PrincipalField::RoleArn, &|entry| match entry {
+            PrincipalEntry::Role { arn, .. } => Some(arn.as_str()),
+            _ => None,
+        }),
+        session: listed(PrincipalField::SessionArn, &|entry| match entry {
+            PrincipalEntry::RoleSession { arn, .. } => Some(arn.as_str()),
+            _ => None,
+        }),
+    }
 }
