@@ -13,7 +13,7 @@
 use crate::inventory::{PolicyEncoding, Provenance};
 use crate::policy::json::{parse_json, JsonKey, JsonNode, JsonValue, SourcePosition};
 use crate::policy::Diagnostic;
-use crate::source::{join_path, read_text, InputError};
+use crate::source::{bool_value, join_path, read_text, string_value, InputError};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -113,25 +113,11 @@ impl LocatedFile {
     }
 
     pub fn string<'n>(&self, node: &'n JsonNode, path: &str) -> Result<&'n str, InputError> {
-        match &node.value {
-            JsonValue::String(text) => Ok(text),
-            other => Err(self.error(
-                node,
-                path,
-                format!("expected a string, found {}", other.kind_name()),
-            )),
-        }
+        string_value(&self.file, node, path)
     }
 
     pub fn bool(&self, node: &JsonNode, path: &str) -> Result<bool, InputError> {
-        match &node.value {
-            JsonValue::Bool(value) => Ok(*value),
-            other => Err(self.error(
-                node,
-                path,
-                format!("expected true or false, found {}", other.kind_name()),
-            )),
-        }
+        bool_value(&self.file, node, path)
     }
 
     /// A member that must be there (and not null).

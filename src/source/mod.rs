@@ -140,14 +140,7 @@ impl JsonSource {
     }
 
     pub fn string<'n>(&self, node: &'n JsonNode, path: &str) -> Result<&'n str, InputError> {
-        match &node.value {
-            JsonValue::String(text) => Ok(text),
-            other => Err(self.error(
-                node,
-                path,
-                format!("expected a string, found {}", other.kind_name()),
-            )),
-        }
+        string_value(&self.file, node, path)
     }
 
     /// A string, number or boolean as text (context values).
@@ -189,14 +182,7 @@ impl JsonSource {
     }
 
     pub fn bool(&self, node: &JsonNode, path: &str) -> Result<bool, InputError> {
-        match &node.value {
-            JsonValue::Bool(value) => Ok(*value),
-            other => Err(self.error(
-                node,
-                path,
-                format!("expected true or false, found {}", other.kind_name()),
-            )),
-        }
+        bool_value(&self.file, node, path)
     }
 
     /// Resolves a path written in this file (relative to its folder).
@@ -206,6 +192,33 @@ impl JsonSource {
 }
 
 /// `parent.key`, or `key` at the top.
+/// A node that must be a string, read from `file`: the one reading of a
+/// string value for every reader of located JSON.
+pub fn string_value<'n>(file: &str, node: &'n JsonNode, path: &str) -> Result<&'n str, InputError> {
+    match &node.value {
+        JsonValue::String(text) => Ok(text),
+        other => Err(InputError::invalid(
+            file,
+            node.position,
+            path,
+            format!("expected a string, found {}", other.kind_name()),
+        )),
+    }
+}
+
+/// A node that must be `true` or `false`, read from `file`.
+pub fn bool_value(file: &str, node: &JsonNode, path: &str) -> Result<bool, InputError> {
+    match &node.value {
+        JsonValue::Bool(value) => Ok(*value),
+        other => Err(InputError::invalid(
+            file,
+            node.position,
+            path,
+            format!("expected true or false, found {}", other.kind_name()),
+        )),
+    }
+}
+
 pub fn join_path(parent: &str, key: &str) -> String {
     if parent.is_empty() {
         key.to_string()

@@ -960,19 +960,18 @@ impl RequestModel {
                 self.bind_to_text(key, present, account);
             }
             KeyFact::Tag {
-                value: Some(value),
+                value,
                 on_s3_buckets,
             } => {
                 let guard = guard.and2(&self.bucket_guard(*on_s3_buckets));
-                self.bind_to_values(key, free, &[value.to_string()], &guard);
-            }
-            KeyFact::Tag {
-                value: None,
-                on_s3_buckets,
-            } => {
-                let guard = guard.and2(&self.bucket_guard(*on_s3_buckets));
-                for slot in &mut key.slots {
-                    slot.active = guard.and2(&slot.active);
+                match value {
+                    Some(value) => self.bind_to_values(key, free, &[value.to_string()], &guard),
+                    // Not known: free, but only where the tag can exist.
+                    None => {
+                        for slot in &mut key.slots {
+                            slot.active = guard.and2(&slot.active);
+                        }
+                    }
                 }
             }
             KeyFact::Organization(None) => {

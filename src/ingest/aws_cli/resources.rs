@@ -370,25 +370,35 @@ fn attributes<'f>(
     Ok((fields, arn))
 }
 
+/// The `Attributes.Policy` string of an SQS queue or SNS topic, or (without
+/// one) the file as the resource's source.
+fn attributes_policy(
+    context: &mut Context<'_>,
+    file: &LocatedFile,
+    fields: &Members,
+    arn: &str,
+    resource_type: ResourceType,
+) -> Result<(), InputError> {
+    match member(fields, "Policy") {
+        Some(policy) => context.policy(file, policy, "Attributes.Policy", arn, resource_type),
+        None => {
+            let provenance = file.provenance(&file.root, "Attributes", PolicyEncoding::Document);
+            context
+                .resource(arn.to_string(), resource_type)
+                .sources
+                .push(provenance);
+            Ok(())
+        }
+    }
+}
+
 fn read_queue(context: &mut Context<'_>) -> Result<(), InputError> {
     let mut arn = regional_arn(context.folder, "sqs", context.folder.name);
     let resource_type = ResourceType::SqsQueue;
     if let Some(file) = context.file("get-queue-attributes.json") {
         let (fields, given) = attributes(context, &file, "QueueArn")?;
         arn = given.unwrap_or(arn);
-        match member(fields, "Policy") {
-            Some(policy) => {
-                context.policy(&file, policy, "Attributes.Policy", &arn, resource_type)?
-            }
-            None => {
-                let provenance =
-                    file.provenance(&file.root, "Attributes", PolicyEncoding::Document);
-                context
-                    .resource(arn.clone(), resource_type)
-                    .sources
-                    .push(provenance);
-            }
-        }
+        attributes_policy(context, &file, fields, &arn, resource_type)?;
     }
     read_tags_file(
         context,
@@ -405,19 +415,7 @@ fn read_topic(context: &mut Context<'_>) -> Result<(), InputError> {
     if let Some(file) = context.file("get-topic-attributes.json") {
         let (fields, given) = attributes(context, &file, "TopicArn")?;
         arn = given.unwrap_or(arn);
-        match member(fields, "Policy") {
-            Some(policy) => {
-                context.policy(&file, policy, "Attributes.Policy", &arn, resource_type)?
-            }
-            None => {
-                let provenance =
-                    file.provenance(&file.root, "Attributes", PolicyEncoding::Document);
-                context
-                    .resource(arn.clone(), resource_type)
-                    .sources
-                    .push(provenance);
-            }
-        }
+        attributes_policy(context, &file, fields, &arn, resource_type)?;
     }
     read_tags_file(
         context,
