@@ -7,7 +7,7 @@ use crate::org::full_access_policy;
 use crate::policy::{PolicyDocument, PolicyKind};
 use crate::report::decision::{decision_json_line, decision_text};
 use crate::scenario::policy_reference::load_policy_file;
-use crate::scenario::{RequestSpec, Scenario, SetupScope};
+use crate::scenario::{OrganizationChains, RequestSpec, Scenario, SetupScope};
 use crate::semantics::alone::PolicyAlone;
 use crate::semantics::derived_keys::DerivedKeyFacts;
 use crate::semantics::Setup;
@@ -20,12 +20,21 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, clap::Args)]
 pub struct EvalArguments {
     /// The scenario file (principal, resource, policies, organization).
-    #[arg(required_unless_present_any = ["policy", "inventory"])]
+    #[arg(required_unless_present_any = ["policy", "inventory", "organization"])]
     pub scenario: Option<PathBuf>,
     /// Instead of a scenario: a collected folder of AWS CLI output; the
     /// scenario is its projection to `--principal` and `--resource`.
     #[arg(long, conflicts_with_all = ["scenario", "policy"], requires_all = ["principal", "resource"])]
     pub inventory: Option<PathBuf>,
+    /// Instead of a scenario: an organization file or a collected folder;
+    /// requests are decided by its chains alone, everything else allowing
+    /// (how `iamz gate` replays its findings).
+    #[arg(long, conflicts_with_all = ["scenario", "policy", "inventory"])]
+    pub organization: Option<PathBuf>,
+    /// With `--organization`: which chains decide: `scp` (the principal's
+    /// account's), `rcp` (the resource's account's) or `both`.
+    #[arg(long, requires = "organization", value_enum, default_value_t)]
+    pub chain: ChainArgument,
     /// With `--inventory`: the requesting principal (a user, role, session
     /// or root ARN of the inventory, or any principal outside it).
     #[arg(long, requires = "inventory")]
@@ -60,6 +69,25 @@ fn now_epoch_seconds() -> i64 {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|elapsed| i64::try_from(elapsed.as_secs()).unwrap_or(i64::MAX))
         .unwrap_or(0)
+}
+
+/// The chains `--chain` names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default)]
+pub enum ChainArgument {
+    #[default]
+    Both,
+    Scp,
+    Rcp,
+}
+
+impl ChainArgument {
+    fn chains(self) -> OrganizationChains {
+        match self {
+            ChainArgument::Both => OrganizationChains::Both,
+            ChainArgument::Scp => OrganizationChains::ServiceControlPolicies,
+            ChainArgument::Rcp => OrganizationChains::ResourceControlPolicies,
+        }
+    }
 }
 
 /// What requests are decided against.
@@ -158,6 +186,20 @@ impl<'s> Decider<'s> {
 
 pub fn run(arguments: &EvalArguments, out: &mut dyn Write) -> u8 {
     let (subject, file) = match (&arguments.inventory, &arguments.scenario, &arguments.policy) {
+        _ if arguments.organization.is_some() => {
+            let path = arguments.organization.clone().unwrap_or_default();
+            match super::gate::load_organization(&path) {
+                Ok(organization) => (
+                    Subject::Scenario(Box::new(Scenario::organization_frame(
+                        &path.display().to_string(),
+                        organization,
+                        arguments.chain.chains(),
+                    ))),
+                    path,
+                ),
+                Err(message) => return bad_input(&message),
+            }
+        }
         (Some(source), _, _) => {
             let (Some(principal), Some(resource)) = (&arguments.principal, &arguments.resource)
             else {
@@ -425,6 +467,8 @@ mod tests {
         std::fs::write(&requests, lines).unwrap();
         let arguments = EvalArguments {
             inventory: None,
+            organization: None,
+            chain: Default::default(),
             principal: None,
             resource: None,
             scenario: Some(scenario_path()),
@@ -525,6 +569,8 @@ mod tests {
         .unwrap();
         let arguments = EvalArguments {
             inventory: Some(Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/collected-org")),
+            organization: None,
+            chain: Default::default(),
             principal: Some("arn:aws:sts::111111111111:assumed-role/Analyst/alice".into()),
             resource: Some("arn:aws:s3:::reports-prod/2026/q3.csv".into()),
             scenario: None,

@@ -6,6 +6,7 @@ pub mod actions;
 pub mod compare;
 pub mod demo;
 pub mod eval;
+pub mod gate;
 pub mod inventory;
 pub mod validate;
 
@@ -69,6 +70,10 @@ pub enum Command {
     Diff(compare::CompareArguments),
     /// Check policies against the IAM grammar, the catalog and their policy type.
     Validate(validate::ValidateArguments),
+    /// Does a change to the organization's SCPs or RCPs widen access in
+    /// any member account? Per account: gained and lost actions, each with
+    /// a replayed request.
+    Gate(gate::GateArguments),
     /// Read an inventory (a folder of collected AWS CLI output) and show
     /// what it holds: counts per kind and per account, and every warning.
     Inventory(inventory::InventoryArguments),
@@ -103,6 +108,7 @@ pub fn run(command: Command, out: &mut dyn Write) -> u8 {
         Command::Equiv(arguments) | Command::Diff(arguments) => compare::run(&arguments, out),
         Command::Validate(arguments) => validate::run(&arguments, out),
         Command::Inventory(arguments) => inventory::run(&arguments, out),
+        Command::Gate(arguments) => gate::run(&arguments, out),
     }
 }
 

@@ -14,6 +14,8 @@ use crate::policy::json::SourcePosition;
 pub struct PolicyDocument {
     /// Name used in explanations (a file name or an organization policy name).
     pub name: String,
+    /// The file its statements' positions refer to.
+    pub file: String,
     pub version: PolicyVersion,
     pub id: Option<String>,
     pub statements: Vec<Statement>,
@@ -54,6 +56,28 @@ pub struct Statement {
     pub principals: Option<PrincipalClause>,
     pub conditions: Vec<Condition>,
     pub position: SourcePosition,
+}
+
+impl PolicyDocument {
+    /// The document's content, independent of its name and of where it was
+    /// written: two documents with equal fingerprints decide every request
+    /// alike (statement order and Sids are kept, so equal fingerprints are
+    /// sufficient, not necessary, for equal meaning).
+    pub fn content_fingerprint(&self) -> String {
+        let statements: Vec<Statement> = self
+            .statements
+            .iter()
+            .map(|statement| {
+                let mut statement = statement.clone();
+                statement.position = SourcePosition::default();
+                for condition in &mut statement.conditions {
+                    condition.position = SourcePosition::default();
+                }
+                statement
+            })
+            .collect();
+        format!("{:?}{statements:?}", self.version)
+    }
 }
 
 impl Statement {

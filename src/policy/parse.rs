@@ -362,6 +362,7 @@ impl Parser<'_> {
         }
         Ok(PolicyDocument {
             name: self.file.to_string(),
+            file: self.file.to_string(),
             version,
             id,
             statements,

@@ -193,9 +193,9 @@ pub struct Comparison {
 
 /// One aspect compared: which aspect, and whether it decides access.
 #[derive(Debug, Clone, Copy)]
-struct ComparedAspect {
-    aspect: Aspect,
-    changes_access: bool,
+pub(super) struct ComparedAspect {
+    pub(super) aspect: Aspect,
+    pub(super) changes_access: bool,
 }
 
 fn compared_aspects(
@@ -251,15 +251,15 @@ fn widens<I: Interpretation>(
 
 /// Both sides encoded over one request model (two when the sides derive
 /// some key differently: the same variables, each side's own derivation).
-struct Encoded {
-    model: RequestModel,
-    old: AspectValues<Term>,
-    new: AspectValues<Term>,
-    constraint: Term,
-    unsupported: Vec<Unsupported>,
+pub(super) struct Encoded {
+    pub(super) model: RequestModel,
+    pub(super) old: AspectValues<Term>,
+    pub(super) new: AspectValues<Term>,
+    pub(super) constraint: Term,
+    pub(super) unsupported: Vec<Unsupported>,
 }
 
-fn encode(
+pub(super) fn encode(
     old: &ComparedSide<'_>,
     new: &ComparedSide<'_>,
     constraints: &RequestConstraints,
@@ -297,7 +297,7 @@ fn encode(
 }
 
 /// The goal "the two sides differ in `aspects`" for one direction.
-fn direction_goal(
+pub(super) fn direction_goal(
     interpretation: &SymbolicInterpretation<'_>,
     encoded: &Encoded,
     aspects: &[ComparedAspect],
@@ -547,7 +547,7 @@ fn differs_on_replay(
 /// A found request as a counterexample: the derived keys left to `iamz
 /// eval`, made readable, checked to be a request AWS could receive, and
 /// certified by replay on both sides.
-fn counterexample(
+pub(super) fn counterexample(
     old: &ComparedSide<'_>,
     new: &ComparedSide<'_>,
     constraints: &RequestConstraints,

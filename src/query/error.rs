@@ -52,9 +52,22 @@ pub enum InconclusiveReason {
     Timeout,
     /// The solver gave up for another reason (its own words).
     SolverGaveUp(Vec<String>),
+    /// An enumeration stopped at its limit of findings; more may exist.
+    FindingLimit(usize),
 }
 
 impl InconclusiveReason {
+    /// The reason's kind, for tools: `unsupported`, `timeout`, `solver`,
+    /// `limit`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            InconclusiveReason::Unsupported(_) => "unsupported",
+            InconclusiveReason::Timeout => "timeout",
+            InconclusiveReason::SolverGaveUp(_) => "solver",
+            InconclusiveReason::FindingLimit(_) => "limit",
+        }
+    }
+
     /// The reason of searches the solver did not finish.
     pub fn of_solver(reasons: Vec<String>) -> InconclusiveReason {
         let timed_out = |reason: &String| {
@@ -79,6 +92,9 @@ impl std::fmt::Display for InconclusiveReason {
             InconclusiveReason::Timeout => write!(formatter, "solver: timeout"),
             InconclusiveReason::SolverGaveUp(reasons) => {
                 write!(formatter, "solver: {}", reasons.join("; "))
+            }
+            InconclusiveReason::FindingLimit(limit) => {
+                write!(formatter, "stopped after {limit} findings; more may exist")
             }
         }
     }

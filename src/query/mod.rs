@@ -17,6 +17,7 @@
 pub mod compare;
 pub mod constraints;
 pub mod core;
+pub mod differences;
 pub mod engine;
 pub mod error;
 pub mod readable;
@@ -28,6 +29,10 @@ pub use compare::{
 };
 pub use constraints::RequestConstraints;
 pub use core::{Enumeration, EnumerationEnd, Found, Query};
+pub use differences::{
+    enumerate_differences, ActionClassDifference, ActionDistinctions, Differences,
+    RestrictedRequests,
+};
 pub use engine::{BackEndChoice, QueryOptions, Search};
 pub use error::{InconclusiveReason, QueryError};
 pub use zone::{find_access_outside_zone, OutsideAccess, Zone, ZoneVerdict};

@@ -532,6 +532,8 @@ fn eval_through_cli(directory: &Path, scenario: &Value, request: &Value, name: &
     std::fs::write(&request_path, request.to_string()).unwrap();
     let arguments = EvalArguments {
         inventory: None,
+        organization: None,
+        chain: Default::default(),
         principal: None,
         resource: None,
         scenario: Some(scenario_path),

@@ -83,11 +83,7 @@ pub fn comparison_json(comparison: &Comparison) -> Value {
     });
     if let Verdict::Inconclusive { reason } = &comparison.verdict {
         object["reason"] = json!(reason.to_string());
-        object["reason_kind"] = json!(match reason {
-            InconclusiveReason::Unsupported(_) => "unsupported",
-            InconclusiveReason::Timeout => "timeout",
-            InconclusiveReason::SolverGaveUp(_) => "solver",
-        });
+        object["reason_kind"] = json!(reason.kind());
         if let InconclusiveReason::Unsupported(constructs) = reason {
             object["unsupported"] = json!(constructs
                 .iter()

@@ -4,4 +4,5 @@
 pub mod comparison;
 pub mod decision;
 pub mod findings;
+pub mod gate;
 pub mod sarif;

@@ -86,7 +86,7 @@ fn result(finding: &Finding) -> Value {
 
 /// A relative URI for a file path: `/` separators, spaces and other
 /// characters outside the URI grammar percent-encoded.
-fn artifact_uri(path: &str) -> String {
+pub(crate) fn artifact_uri(path: &str) -> String {
     let mut uri = String::with_capacity(path.len());
     for byte in path.replace('\\', "/").bytes() {
         let keep = byte.is_ascii_alphanumeric() || b"-._~/:@!$&'()*+,;=".contains(&byte);

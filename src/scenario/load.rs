@@ -2,7 +2,7 @@
 //! its policy, the VPC endpoint policy, the organization, and the request.
 
 use super::policy_reference::load_policy_reference;
-use super::ResourceKind;
+use super::{OrganizationChains, ResourceKind};
 use crate::org::Organization;
 use crate::policy::json::{JsonNode, JsonValue};
 use crate::policy::{Diagnostic, PolicyDocument, PolicyKind};
@@ -138,6 +138,14 @@ pub struct Scenario {
     /// `aws:ResourceTag`).
     pub resource_abac: bool,
     pub vpc_endpoint_policy: Option<Arc<PolicyDocument>>,
+    /// Which of the organization's chains (SCPs, RCPs) take part: both,
+    /// except in a frame that asks about one chain alone
+    /// (`Scenario::organization_frame`).
+    pub organization_chains: OrganizationChains,
+    /// The principal's and the resource's tags are not known: tag keys
+    /// are the request's own (the organization frame, which speaks for
+    /// every principal and resource of an account).
+    pub tags_unknown: bool,
     /// The request as given in the scenario (principal/resource folded in).
     pub request: RequestSpec,
     pub warnings: Vec<Diagnostic>,
@@ -162,6 +170,8 @@ impl Scenario {
             resource_tags: IndexMap::new(),
             resource_abac: false,
             vpc_endpoint_policy: None,
+            organization_chains: OrganizationChains::Both,
+            tags_unknown: false,
             request: RequestSpec::default(),
             warnings: Vec::new(),
         }

@@ -10,7 +10,7 @@ pub mod setup;
 
 pub use load::{RequestSpec, Scenario};
 pub use resolve::{ResolvedRequest, ScenarioError};
-pub use setup::{services_supporting_rcps, SetupScope};
+pub use setup::{services_supporting_rcps, OrganizationChains, SetupScope};
 
 /// What kind of resource the request targets, where it changes the rules.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]

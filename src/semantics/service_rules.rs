@@ -164,6 +164,22 @@ fn compiled() -> &'static Compiled {
     })
 }
 
+/// Every action pattern the rules of this module read: actions matching
+/// the same patterns (and the same policy patterns) are decided alike.
+pub fn action_patterns() -> impl Iterator<Item = &'static ActionPattern> {
+    let rules = compiled();
+    rules
+        .calls_without_permission
+        .iter()
+        .chain(
+            rules
+                .refusals
+                .iter()
+                .flat_map(|refusal| refusal.actions.iter()),
+        )
+        .chain(&rules.role_assuming_actions)
+}
+
 /// The request is a call without permission (see
 /// [`CALLS_WITHOUT_PERMISSION`]), on `*`. Only IAM principals make it.
 pub fn needs_no_permission<I: Interpretation>(interpretation: &I) -> I::Bool {

@@ -1272,6 +1272,9 @@ fn key_fact<'f>(
         };
     match derivation {
         None => KeyFact::Free,
+        Some(
+            Derivation::PrincipalTag(_) | Derivation::ResourceTag(_) | Derivation::ObjectTag(_),
+        ) if facts.tags_unknown => KeyFact::Free,
         Some(Derivation::ResourceAccount) => KeyFact::ResourceAccount,
         Some(Derivation::OrgId { .. } | Derivation::OrgPaths { .. }) => {
             KeyFact::Organization(facts.organization.as_deref())
