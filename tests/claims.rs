@@ -4,6 +4,7 @@
 
 mod common;
 mod files;
+mod gate_claims;
 
 use common::{decide_in, parse_decision, request_from_value, scenario_from_text};
 use iamz::eval::EvaluatedDecision;
@@ -30,6 +31,7 @@ type Runner = fn(&Path, &Value) -> Vec<String>;
 const RUNNERS: &[(&str, Runner)] = &[
     ("equivalence", run_equivalence_claim),
     ("eval", run_eval_claim),
+    ("gate", gate_claims::run_gate_claim),
     ("scenarios", run_scenario_claim),
 ];
 
@@ -816,6 +818,11 @@ fn eval_claims_hold() {
 }
 
 #[test]
+fn gate_claims_hold() {
+    assert!(run_folder("gate", gate_claims::run_gate_claim) >= 7);
+}
+
+#[test]
 fn scenario_claims_hold() {
     let count = run_folder("scenarios", run_scenario_claim);
     assert!(count >= 5, "only {count} claims in proofs/scenarios");
@@ -939,5 +946,29 @@ fn the_claim_runner_catches_a_wrong_verdict() {
         failures[1].contains("decided by layers {\"identity\"}"),
         "{}",
         failures[1]
+    );
+}
+
+#[test]
+fn the_gate_runner_catches_a_wrong_verdict() {
+    // The claim says the change widens nothing and that an account of
+    // another OU gains the action: both must be reported.
+    let path =
+        Path::new(PROOFS).join("gate/deny-removed-from-an-ou-scp-widens-exactly-that-ou.json");
+    let mut claim = read_claim(&path);
+    claim["expect"]["verdict"] = Value::from("unchanged");
+    claim["expect"]["accounts"]["111111111111"] =
+        serde_json::json!({"verdict": "widened", "gains": ["s3:DeleteBucket"]});
+    let failures = gate_claims::run_gate_claim(&path, &claim);
+    assert!(
+        failures
+            .iter()
+            .any(|failure| failure.contains("verdict \"widened\" where the claim says unchanged")),
+        "{failures:?}"
+    );
+    assert!(
+        failures.iter().any(|failure| failure
+            .contains("account 111111111111 is \"unchanged\" where the claim says widened")),
+        "{failures:?}"
     );
 }
