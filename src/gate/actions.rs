@@ -83,7 +83,7 @@ pub fn finding_summary(finding: &GateFinding) -> String {
         ChainKind::ServiceControlPolicies => "SCP chain",
         ChainKind::ResourceControlPolicies => "RCP chain",
     };
-    let names = described(&finding.class_actions);
+    let names = &finding.actions_described;
     let count = if finding.action_count > 1 {
         format!(" ({} actions)", finding.action_count)
     } else {

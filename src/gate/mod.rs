@@ -102,9 +102,11 @@ pub struct GateFinding {
     pub chain: ChainKind,
     /// The actions, summarised (`s3:*` for a whole service, `*` for all).
     pub actions: Vec<String>,
-    /// Every catalog action of the finding (canonical names, catalog
-    /// order); shared by the accounts one query decided.
+    /// Every catalog action of the finding (canonical names, sorted);
+    /// shared by the accounts one query decided.
     pub class_actions: Arc<Vec<String>>,
+    /// The actions in words (`actions::described`), made once per query.
+    pub actions_described: Arc<str>,
     /// How many catalog actions the class holds.
     pub action_count: usize,
     /// The change holds on every request for these actions that the chain
@@ -140,6 +142,9 @@ pub struct AccountReport {
     /// Summarised, sorted.
     pub gained_actions: Vec<String>,
     pub lost_actions: Vec<String>,
+    /// The gained and lost actions in words (`actions::described`).
+    pub gained_described: String,
+    pub lost_described: String,
     pub findings: Vec<GateFinding>,
     /// `--allow-widening` names this account or a node above it.
     pub widening_allowed: bool,
@@ -152,6 +157,24 @@ pub struct AccountReport {
 }
 
 impl AccountReport {
+    /// The actions of `direction`, summarised and in words: the one
+    /// finding's own when there is one (shared by the accounts of a
+    /// query), else their union's.
+    fn summarised(&self, direction: Direction) -> (Vec<String>, String) {
+        let mut of_direction = self
+            .findings
+            .iter()
+            .filter(|finding| finding.direction == direction);
+        match (of_direction.next(), of_direction.next()) {
+            (None, _) => (Vec::new(), String::new()),
+            (Some(only), None) => (only.actions.clone(), only.actions_described.to_string()),
+            _ => {
+                let actions = self.actions_of(direction);
+                (actions::summarise(&actions), actions::described(&actions))
+            }
+        }
+    }
+
     /// Every catalog action whose access changes in `direction`, sorted.
     pub fn actions_of(&self, direction: Direction) -> Vec<String> {
         let mut names: Vec<String> = self
@@ -575,6 +598,7 @@ fn chain_findings(
             actions: Vec::new(),
             action_count: class.actions.len(),
             class_actions: Arc::new(class.actions),
+            actions_described: Arc::from(""),
             on_every_request: class.on_every_request,
             condition_keys: Vec::new(),
             summary: String::new(),
@@ -610,6 +634,8 @@ fn merged(findings: Vec<GateFinding>) -> Vec<GateFinding> {
             Some(earlier) => {
                 let mut union: Vec<String> = earlier.class_actions.as_ref().clone();
                 union.extend(finding.class_actions.iter().cloned());
+                union.sort();
+                union.dedup();
                 earlier.action_count = union.len();
                 earlier.class_actions = Arc::new(union);
             }
@@ -618,6 +644,7 @@ fn merged(findings: Vec<GateFinding>) -> Vec<GateFinding> {
     }
     for finding in &mut merged {
         finding.actions = actions::summarise(&finding.class_actions);
+        finding.actions_described = Arc::from(actions::described(&finding.class_actions));
     }
     merged
 }
@@ -809,13 +836,16 @@ fn account_report(
         verdict,
         gained_actions: Vec::new(),
         lost_actions: Vec::new(),
+        gained_described: String::new(),
+        lost_described: String::new(),
         findings,
         widening_allowed,
         decided_with,
         incomplete,
         approximations,
     };
-    report.gained_actions = actions::summarise(&report.actions_of(Direction::NewAllowsOldDenies));
-    report.lost_actions = actions::summarise(&report.actions_of(Direction::OldAllowsNewDenies));
+    (report.gained_actions, report.gained_described) =
+        report.summarised(Direction::NewAllowsOldDenies);
+    (report.lost_actions, report.lost_described) = report.summarised(Direction::OldAllowsNewDenies);
     report
 }

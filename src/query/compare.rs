@@ -521,7 +521,7 @@ pub fn compare(
 
 /// Whether `request`, replayed, differs in `compared` in `direction`
 /// (the first aspect only: its goal has no earlier aspects to exclude).
-fn differs_on_replay(
+pub(super) fn differs_on_replay(
     old: &ComparedSide<'_>,
     new: &ComparedSide<'_>,
     direction: Direction,

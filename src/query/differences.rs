@@ -17,7 +17,8 @@
 //! every reported request is certified by `compare`'s own certification.
 
 use super::compare::{
-    counterexample, direction_goal, encode, ComparedAspect, ComparedSide, Counterexample, Direction,
+    counterexample, differs_on_replay, direction_goal, encode, ComparedAspect, ComparedSide,
+    Counterexample, Direction,
 };
 use super::constraints::RequestConstraints;
 use super::core::{EnumerationEnd, Query};
@@ -110,14 +111,34 @@ impl ActionDistinctions {
         Term::and(parts)
     }
 
-    /// The catalog actions (canonical names, catalog order) of a class.
-    pub fn catalog_actions(&self, signature: &ActionSignature) -> Vec<String> {
-        catalog_actions_lowercase()
-            .iter()
-            .filter(|(lowercase, _)| self.signature(lowercase) == *signature)
-            .map(|(_, name)| name.clone())
-            .collect()
+    /// Every class the catalog's actions fall into, in catalog order of
+    /// their first action, each with its actions (canonical names).
+    pub fn catalog_classes(&self) -> Vec<CatalogClass> {
+        let mut classes: indexmap::IndexMap<ActionSignature, CatalogClass> =
+            indexmap::IndexMap::new();
+        for (lowercase, name) in catalog_actions_lowercase() {
+            classes
+                .entry(self.signature(lowercase))
+                .or_insert_with_key(|signature| CatalogClass {
+                    signature: signature.clone(),
+                    representative: name.clone(),
+                    actions: Vec::new(),
+                })
+                .actions
+                .push(name.clone());
+        }
+        classes.into_values().collect()
     }
+}
+
+/// The catalog actions of one class.
+#[derive(Debug, Clone)]
+pub struct CatalogClass {
+    pub signature: ActionSignature,
+    /// Its first action (canonical name).
+    pub representative: String,
+    /// Canonical names, catalog order.
+    pub actions: Vec<String>,
 }
 
 /// Which patterns an action matches, and whether its service supports
@@ -144,18 +165,19 @@ fn catalog_actions_lowercase() -> &'static [(String, String)] {
     })
 }
 
-/// One class of actions on which NEW differs from OLD in one direction.
+/// The actions on which NEW differs from OLD in one direction in one way
+/// (the classes whose actions differ on the found request).
 #[derive(Debug, Clone)]
 pub struct ActionClassDifference {
     pub direction: Direction,
-    /// The catalog actions of the class (canonical names, catalog order);
-    /// empty when only actions outside the catalog differ.
+    /// The catalog actions (canonical names, sorted); empty when only
+    /// actions outside the catalog differ.
     pub actions: Vec<String>,
-    /// The difference holds on every request for these actions that the
-    /// compared layers restrict (`Some(true)`), only on some
+    /// The difference holds on every request for the actions of these
+    /// classes that the compared layers restrict (`Some(true)`), only on some
     /// (`Some(false)`), or the solver could not tell (`None`).
     pub on_every_request: Option<bool>,
-    /// One request of the class, replayed on both sides.
+    /// The found request, replayed on both sides.
     pub example: Counterexample,
 }
 
@@ -224,13 +246,30 @@ pub fn enumerate_differences(
         aspect: Aspect::Access,
         changes_access: true,
     };
+    let classes = distinctions.catalog_classes();
     let mut query = Query::new(&encoded.model, &encoded.constraint, options)?;
     for direction in [Direction::NewAllowsOldDenies, Direction::OldAllowsNewDenies] {
         let goal = direction_goal(&interpretation, &encoded, &[access], direction);
-        let mut found: Vec<(ActionSignature, Counterexample)> = Vec::new();
+        // Each finding stands for every class whose representative, put in
+        // the found request's place, differs the same way: one search per
+        // way of differing, not per class.
+        let mut found: Vec<(Term, Vec<String>, Counterexample)> = Vec::new();
         let enumeration = query.enumerate(&goal, limit, |raw: ConcreteRequest| {
-            let signature = distinctions.signature(&raw.action_lowercase);
-            let region = distinctions.class_term(&interpretation, &signature);
+            let mut region = vec![distinctions.class_term(
+                &interpretation,
+                &distinctions.signature(&raw.action_lowercase),
+            )];
+            let mut actions: Vec<String> = Vec::new();
+            for class in &classes {
+                let mut candidate = raw.clone();
+                candidate.action_lowercase = class.representative.to_ascii_lowercase();
+                candidate.action = class.representative.clone();
+                if differs_on_replay(old, new, direction, access, &candidate) {
+                    region.push(distinctions.class_term(&interpretation, &class.signature));
+                    actions.extend(class.actions.iter().cloned());
+                }
+            }
+            let region = Term::or(region);
             let example = counterexample(
                 old,
                 new,
@@ -240,18 +279,19 @@ pub fn enumerate_differences(
                 access,
                 raw.clone(),
             )?;
-            found.push((signature, example));
+            found.push((region.clone(), actions, example));
             Ok(((), region))
         })?;
-        for (signature, example) in found {
-            let class = distinctions.class_term(&interpretation, &signature);
-            // Every restricted request of the class differs iff no such
+        for (region, mut actions, example) in found {
+            // Every restricted request of the region differs iff no such
             // request fails to differ.
-            let fails = Term::and([class, restricted_term.clone(), goal.not()]);
+            let fails = Term::and([region, restricted_term.clone(), goal.not()]);
             let on_every_request = query.exists(&fails)?.map(|exists| !exists);
+            actions.sort();
+            actions.dedup();
             differences.classes.push(ActionClassDifference {
                 direction,
-                actions: distinctions.catalog_actions(&signature),
+                actions,
                 on_every_request,
                 example,
             });

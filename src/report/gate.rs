@@ -6,7 +6,6 @@
 use super::comparison::request_json;
 use super::decision::decision_json;
 use super::sarif::artifact_uri;
-use crate::gate::actions::described;
 use crate::gate::{
     AccountReport, AccountStanding, ChangedStatement, GateFinding, GateReport, GateVerdict,
 };
@@ -183,13 +182,12 @@ pub fn gate_text(report: &GateReport) -> String {
         if let Some(moved_from) = &account.moved_from {
             let _ = writeln!(text, "  moved from {}", moved_from.join(" / "));
         }
-        for (direction, verb) in [
-            (Direction::NewAllowsOldDenies, "gains"),
-            (Direction::OldAllowsNewDenies, "loses"),
+        for (described, verb) in [
+            (&account.gained_described, "gains"),
+            (&account.lost_described, "loses"),
         ] {
-            let actions = account.actions_of(direction);
-            if !actions.is_empty() {
-                let _ = writeln!(text, "  {verb}: {}", described(&actions));
+            if !described.is_empty() {
+                let _ = writeln!(text, "  {verb}: {described}");
             }
         }
         for finding in &account.findings {
@@ -311,8 +309,8 @@ pub fn gate_markdown(report: &GateReport) -> String {
                 account.account,
                 account.name,
                 account.verdict.as_str(),
-                cell(&account.actions_of(Direction::NewAllowsOldDenies)),
-                cell(&account.actions_of(Direction::OldAllowsNewDenies))
+                cell(&account.gained_described),
+                cell(&account.lost_described)
             );
         }
         let _ = writeln!(text);
@@ -343,11 +341,11 @@ pub fn gate_markdown(report: &GateReport) -> String {
     text
 }
 
-fn cell(actions: &[String]) -> String {
-    if actions.is_empty() {
+fn cell(described: &str) -> String {
+    if described.is_empty() {
         "—".to_string()
     } else {
-        described(actions).replace('|', "\\|")
+        described.replace('|', "\\|")
     }
 }
 
