@@ -8,6 +8,7 @@ pub mod demo;
 pub mod eval;
 pub mod gate;
 pub mod inventory;
+pub mod merge;
 pub mod validate;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -74,6 +75,8 @@ pub enum Command {
     /// any member account? Per account: gained and lost actions, each with
     /// a replayed request.
     Gate(gate::GateArguments),
+    /// Join the JSON reports of `iamz gate --shard K/N` into one report.
+    Merge(merge::MergeArguments),
     /// Read an inventory (a folder of collected AWS CLI output) and show
     /// what it holds: counts per kind and per account, and every warning.
     Inventory(inventory::InventoryArguments),
@@ -109,6 +112,7 @@ pub fn run(command: Command, out: &mut dyn Write) -> u8 {
         Command::Validate(arguments) => validate::run(&arguments, out),
         Command::Inventory(arguments) => inventory::run(&arguments, out),
         Command::Gate(arguments) => gate::run(&arguments, out),
+        Command::Merge(arguments) => merge::run(&arguments, out),
     }
 }
 

@@ -8,6 +8,7 @@ use super::decision::decision_json;
 use super::sarif::artifact_uri;
 use crate::gate::{
     AccountReport, AccountStanding, ChangedStatement, GateFinding, GateReport, GateVerdict,
+    StatementChange,
 };
 use crate::query::Direction;
 use serde_json::{json, Value};
@@ -350,8 +351,9 @@ fn cell(described: &str) -> String {
 }
 
 /// One SARIF result per widening finding not allowed by
-/// `--allow-widening`, located at the first changed statement of its
-/// chain on the account's path (the NEW file when none is found).
+/// `--allow-widening`, located at a changed statement of its chain on the
+/// account's path: one the change adds if any, else one it removes (the
+/// NEW file when none is found: an account moved).
 pub fn gate_sarif(report: &GateReport) -> Value {
     let mut results = Vec::new();
     for account in &report.accounts {
@@ -363,9 +365,17 @@ pub fn gate_sarif(report: &GateReport) -> Value {
             .iter()
             .filter(|finding| finding.direction == Direction::NewAllowsOldDenies)
         {
-            let change = report.changed_statements.iter().find(|change| {
+            // The statement the change writes (in NEW) when there is one,
+            // else the one it removes (in OLD).
+            let on_chain = |change: &&ChangedStatement| {
                 change.chain == finding.chain && account.path_ids.contains(&change.node)
-            });
+            };
+            let change = report
+                .changed_statements
+                .iter()
+                .filter(on_chain)
+                .find(|change| change.change == StatementChange::Added)
+                .or_else(|| report.changed_statements.iter().find(on_chain));
             let (file, line, column) = match change {
                 Some(change) => (
                     change.file.clone(),
