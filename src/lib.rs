@@ -6,6 +6,7 @@ pub mod analysis;
 pub mod catalog;
 pub mod cli;
 pub mod eval;
+pub mod exposure;
 pub mod gate;
 pub mod ingest;
 pub mod inventory;

@@ -6,6 +6,7 @@ pub mod actions;
 pub mod compare;
 pub mod demo;
 pub mod eval;
+pub mod exposure;
 pub mod gate;
 pub mod inventory;
 pub mod merge;
@@ -75,6 +76,9 @@ pub enum Command {
     /// any member account? Per account: gained and lost actions, each with
     /// a replayed request.
     Gate(gate::GateArguments),
+    /// Who outside the zone of trust can reach this resource? Findings
+    /// that cover every such request, each with a replayed request.
+    Exposure(exposure::ExposureArguments),
     /// Join the JSON reports of `iamz gate --shard K/N` into one report.
     Merge(merge::MergeArguments),
     /// Read an inventory (a folder of collected AWS CLI output) and show
@@ -113,6 +117,7 @@ pub fn run(command: Command, out: &mut dyn Write) -> u8 {
         Command::Inventory(arguments) => inventory::run(&arguments, out),
         Command::Gate(arguments) => gate::run(&arguments, out),
         Command::Merge(arguments) => merge::run(&arguments, out),
+        Command::Exposure(arguments) => exposure::run(&arguments, out),
     }
 }
 

@@ -3,6 +3,7 @@
 
 pub mod comparison;
 pub mod decision;
+pub mod exposure;
 pub mod findings;
 pub mod gate;
 pub mod sarif;

@@ -201,6 +201,34 @@ impl Scenario {
         }
     }
 
+    /// The exposure frame of one resource: its policy (of `kind`), in
+    /// `account`, under the organization's RCPs when given, and requesters
+    /// whose own policies allow everything (an outside principal's identity
+    /// policies are its own to write). What `iamz exposure` searches.
+    pub fn exposure_frame(
+        file: &str,
+        resource_policy: Arc<PolicyDocument>,
+        kind: ResourceKind,
+        resource: &str,
+        account: &str,
+        organization: Option<Organization>,
+    ) -> Scenario {
+        let (identity, session, _) = frame_policies();
+        let mut scenario = Scenario {
+            organization,
+            identity_policies: vec![identity.clone()],
+            session_policy: Some(session.clone()),
+            resource_policy: Some(resource_policy),
+            resource_kind: Some(kind),
+            organization_chains: OrganizationChains::ResourceControlPolicies,
+            tags_unknown: true,
+            ..Scenario::empty(file)
+        };
+        scenario.request.resource = Some(resource.to_string());
+        scenario.request.resource_account = Some(account.to_string());
+        scenario
+    }
+
     /// The setup of this scenario for requests within `scope`, layers in a
     /// fixed order: identity, boundary, session, SCP levels (root first),
     /// RCP levels, endpoint, resource.

@@ -1,0 +1,126 @@
+//! Rendering of `iamz exposure` results: text for people, JSON for tools
+//! (the field names of docs/cli.md).
+
+use super::comparison::request_json;
+use super::decision::decision_json;
+use crate::exposure::{ExposureFinding, ResourceExposure};
+use crate::query::Zone;
+use serde_json::{json, Value};
+use std::fmt::Write as _;
+
+fn finding_json(finding: &ExposureFinding) -> Value {
+    json!({
+        "principal": {"kind": finding.principal.kind(), "value": finding.principal.value()},
+        "actions": finding.actions,
+        "action_count": finding.action_count,
+        "conditions": finding.condition_keys,
+        "public": finding.public,
+        "statements": finding.statements,
+        "request": request_json(&finding.request),
+        "decision": decision_json(None, &finding.decision, &[]),
+        "path": [],
+    })
+}
+
+/// The whole answer as JSON.
+pub fn exposure_json(exposure: &ResourceExposure) -> Value {
+    let verdict = match (&exposure.incomplete, exposure.findings.is_empty()) {
+        (Some(_), _) => "inconclusive",
+        (None, true) => "contained",
+        (None, false) => "exposed",
+    };
+    let mut object = json!({
+        "verdict": verdict,
+        "complete": exposure.incomplete.is_none(),
+        "resources": [{
+            "resource": exposure.resource,
+            "findings": exposure.findings.iter().map(finding_json).collect::<Vec<_>>(),
+        }],
+        "solver_checks": exposure.solver_checks,
+    });
+    if let Some(reason) = &exposure.incomplete {
+        object["reason"] = json!(reason.to_string());
+        object["reason_kind"] = json!(reason.kind());
+    }
+    if !exposure.approximations.is_empty() {
+        object["approximations"] = json!(exposure.approximations);
+    }
+    object
+}
+
+/// The findings for people, then the proof (or why there is none).
+pub fn exposure_text(exposure: &ResourceExposure, zone: &Zone) -> String {
+    let mut text = String::new();
+    let zone_words = {
+        let mut parts = vec![format!("accounts {}", zone.accounts.join(", "))];
+        if let Some(organization) = &zone.organization_id {
+            parts.push(format!("organization {organization}"));
+        }
+        parts.join(" and ")
+    };
+    let _ = writeln!(
+        text,
+        "{}: {} finding(s) of access from outside the zone ({zone_words})",
+        exposure.resource,
+        exposure.findings.len()
+    );
+    for finding in &exposure.findings {
+        let who = match (finding.principal.kind(), finding.principal.value()) {
+            ("account", account) => format!("account {account}"),
+            ("any-account", _) => "any AWS account".to_string(),
+            ("anonymous", _) => "anonymous callers".to_string(),
+            ("service", "*") => "any AWS service".to_string(),
+            ("service", service) => format!("service {service}"),
+            (_, "*") => "any federated identity provider".to_string(),
+            (_, provider) => format!("federated provider {provider}"),
+        };
+        let public = if finding.public { " [public]" } else { "" };
+        let actions = if finding.actions.is_empty() {
+            "actions that do not act on this resource type".to_string()
+        } else {
+            finding.actions.join(", ")
+        };
+        let _ = writeln!(text, "\n- {who}{public}: {actions}");
+        if !finding.condition_keys.is_empty() {
+            let _ = writeln!(
+                text,
+                "  limited by conditions on: {}",
+                finding.condition_keys.join(", ")
+            );
+        }
+        for statement in &finding.statements {
+            let _ = writeln!(
+                text,
+                "  granted by {} statement {}",
+                statement.policy, statement.statement
+            );
+        }
+        let _ = writeln!(
+            text,
+            "  request: {}",
+            serde_json::to_string(&request_json(&finding.request)).unwrap_or_default()
+        );
+    }
+    let _ = writeln!(text);
+    match &exposure.incomplete {
+        None if exposure.findings.is_empty() => {
+            let _ = writeln!(text, "no request from outside the zone is allowed (proved)");
+        }
+        None => {
+            let _ = writeln!(
+                text,
+                "these findings cover every request from outside the zone (proved)"
+            );
+        }
+        Some(reason) => {
+            let _ = writeln!(
+                text,
+                "incomplete: {reason}; more requests from outside may be allowed"
+            );
+        }
+    }
+    for approximation in &exposure.approximations {
+        let _ = writeln!(text, "approximation: {approximation}");
+    }
+    text
+}
