@@ -12,7 +12,9 @@
 //!
 //! Trusts `policy/` for the policy language and `org/` for the tree's shape.
 
+pub mod authorization_message;
 pub mod aws_cli;
+pub mod cloudtrail;
 pub mod embedded_policy;
 pub mod located_file;
 
