@@ -6,6 +6,7 @@ pub mod analysis;
 pub mod catalog;
 pub mod cli;
 pub mod eval;
+pub mod explain;
 pub mod ingest;
 pub mod inventory;
 pub mod org;

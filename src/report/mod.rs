@@ -3,5 +3,6 @@
 
 pub mod comparison;
 pub mod decision;
+pub mod explanation;
 pub mod findings;
 pub mod sarif;
