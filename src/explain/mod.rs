@@ -13,6 +13,9 @@ pub mod dependent_requests;
 pub mod smallest_change;
 pub mod statement_explanation;
 
+#[cfg(test)]
+mod property_tests;
+
 pub use dependent_requests::{dependent_requests, DependentRequest};
 pub use smallest_change::{smallest_change, ChangePlan, Edit, ProposedChange};
 pub use statement_explanation::{

@@ -23,7 +23,7 @@ use crate::eval::{evaluate, ConcreteInterpretation, Decision, EvaluatedDecision}
 use crate::policy::{parse_policy, BaseOperator, Condition, PolicyDocument, PolicyKind, Statement};
 use crate::request::{ConcreteRequest, PrincipalKind};
 use crate::semantics::condition::condition_holds;
-use crate::semantics::service_rules::is_role_arn;
+use crate::semantics::service_rules::{is_role_arn, RefusalRule};
 use crate::semantics::{Applicability, Layer, LayerRole, Setup};
 use serde::Serialize;
 use serde_json::{json, Value};
@@ -90,6 +90,10 @@ pub struct ChangePlan {
     /// What no change was found for.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub unresolved: Vec<String>,
+    /// AWS refuses the call whatever the policies say (once the changes
+    /// before it are made): no policy change helps.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refused_by: Option<RefusalRule>,
 }
 
 /// A setup and a request with changes applied: the layers a change touched
@@ -666,6 +670,7 @@ pub fn smallest_change(
     let mut patched = Patched::new(setup, request);
     let mut changes: Vec<ProposedChange> = Vec::new();
     let mut unresolved = Vec::new();
+    let mut refused_by = None;
     while changes.len() < MAX_CHANGES {
         let decided = patched.evaluate();
         let next = match decided.decision {
@@ -690,6 +695,7 @@ pub fn smallest_change(
             }
             Decision::ImplicitDeny => {
                 if let Some(rule) = decided.explanation.refused_by {
+                    refused_by = Some(rule);
                     unresolved.push(format!("no policy change helps: {}", rule.describe()));
                     break;
                 }
@@ -748,5 +754,6 @@ pub fn smallest_change(
         decision_after,
         changes,
         unresolved,
+        refused_by,
     })
 }

@@ -645,7 +645,7 @@ fn cases(default: u32) -> u32 {
         .unwrap_or(default)
 }
 
-fn runner(cases: u32, seed: u8) -> TestRunner {
+pub(crate) fn runner(cases: u32, seed: u8) -> TestRunner {
     TestRunner::new_with_rng(
         Config {
             cases,
