@@ -252,9 +252,12 @@ fn action_outcome(
     }
 }
 
+/// The Resource element; the bucket/object hint only when the action
+/// matched (otherwise the resource is not what kept the statement out).
 fn resource_outcome(
     interpretation: &ConcreteInterpretation<'_>,
     statement: &Statement,
+    action_matches: bool,
 ) -> Option<ClauseOutcome> {
     let clause = statement.resources.as_ref()?;
     let request = interpretation.request;
@@ -268,7 +271,7 @@ fn resource_outcome(
             matches: interpretation.resource_matches(pattern),
         })
         .collect();
-    let hint = if matches || clause.negated {
+    let hint = if matches || clause.negated || !action_matches {
         None
     } else {
         clause
@@ -333,7 +336,7 @@ pub fn explain_statement(
 ) -> StatementExplanation {
     let interpretation = ConcreteInterpretation::new(request);
     let action = action_outcome(&interpretation, statement);
-    let resource = resource_outcome(&interpretation, statement);
+    let resource = resource_outcome(&interpretation, statement, action.matches);
     let principal = statement
         .principals
         .as_ref()

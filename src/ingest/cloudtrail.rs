@@ -334,7 +334,17 @@ fn read_record(
         })
         .or(listed.first())
     {
-        resource = Some(found.clone());
+        // An object listed without its account: the account of its bucket,
+        // listed beside it.
+        let account = found.1.clone().or_else(|| {
+            listed
+                .iter()
+                .find(|(other, account)| {
+                    account.is_some() && found.0.starts_with(&format!("{other}/"))
+                })
+                .and_then(|(_, account)| account.clone())
+        });
+        resource = Some((found.0.clone(), account));
     }
     if resource.is_none() && event_source == Some("s3.amazonaws.com") {
         if let Some(parameters) = member(members, "requestParameters") {
