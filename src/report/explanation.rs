@@ -33,16 +33,30 @@ pub fn explanation_json(
     .unwrap_or_default()
 }
 
+/// Patterns shown per element in text; the JSON output has them all.
+const PATTERNS_SHOWN: usize = 6;
+
 fn pattern_list(patterns: &[PatternOutcome]) -> String {
-    patterns
+    let shown: Vec<&PatternOutcome> = patterns
         .iter()
+        .filter(|pattern| pattern.matches)
+        .chain(patterns.iter().filter(|pattern| !pattern.matches))
+        .take(PATTERNS_SHOWN)
+        .collect();
+    let rest = patterns.len() - shown.len();
+    let mut text = shown
+        .into_iter()
         .map(|pattern| match &pattern.substituted {
             Some(Some(text)) => format!("{} (= {text})", pattern.pattern),
             Some(None) => format!("{} (a variable's key is absent)", pattern.pattern),
             None => pattern.pattern.clone(),
         })
         .collect::<Vec<_>>()
-        .join(", ")
+        .join(", ");
+    if rest > 0 {
+        text.push_str(&format!(" and {rest} more"));
+    }
+    text
 }
 
 fn clause_line(name: &str, negated_name: &str, clause: &ClauseOutcome, target: &str) -> String {
@@ -207,6 +221,12 @@ pub fn explanation_text(
         text.push_str(&format!("  read from: {}\n", recorded.source));
         for (key, value) in &recorded.recorded {
             text.push_str(&format!("  recorded {key}: {value}\n"));
+        }
+        let recorded_denied = recorded.recorded.iter().any(|(key, value)| {
+            (key == "errorCode" && !value.is_empty()) || (key == "allowed" && value == "false")
+        });
+        if recorded_denied && explanation.decision == crate::eval::Decision::Allow {
+            text.push_str("  note: AWS denied the request, but these inputs allow it: the policies or the context AWS saw differ from the inputs (see the unknowns below)\n");
         }
     }
     for hint in &explanation.hints {
