@@ -95,3 +95,47 @@ pub fn decided(mut request: DependentRequest, decision: Decision) -> DependentRe
     request.not_decided = None;
     request
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::request::RequestPrincipal;
+
+    fn request(action: &str, context: &[(&str, &str)]) -> ConcreteRequest {
+        let principal = RequestPrincipal::parse("arn:aws:iam::111111111111:user/analyst").unwrap();
+        let mut request = ConcreteRequest::new(principal, action, "arn:aws:s3:::reports/q3.csv");
+        for (key, value) in context {
+            request.context.set_single(key, *value);
+        }
+        request
+    }
+
+    #[test]
+    fn an_sse_kms_object_read_needs_decrypt_on_its_key() {
+        let key = "arn:aws:kms:eu-west-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+        let found = dependent_requests(&request(
+            "s3:GetObject",
+            &[
+                ("s3:x-amz-server-side-encryption", "aws:kms"),
+                ("s3:x-amz-server-side-encryption-aws-kms-key-id", key),
+            ],
+        ));
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].action, "kms:Decrypt");
+        assert_eq!(found[0].resource.as_deref(), Some(key));
+        assert_eq!(found[0].not_decided, None);
+        let write = dependent_requests(&request(
+            "s3:PutObject",
+            &[("s3:x-amz-server-side-encryption", "aws:kms")],
+        ));
+        assert_eq!(write[0].action, "kms:GenerateDataKey");
+        assert!(write[0].not_decided.as_deref().unwrap().contains("KMS key"));
+    }
+
+    #[test]
+    fn a_launch_needs_pass_role_and_a_plain_read_needs_nothing() {
+        let launch = dependent_requests(&request("ec2:RunInstances", &[]));
+        assert_eq!(launch[0].action, "iam:PassRole");
+        assert!(dependent_requests(&request("s3:GetObject", &[])).is_empty());
+    }
+}
