@@ -8,6 +8,7 @@ pub mod cli;
 pub mod eval;
 pub mod exposure;
 pub mod gate;
+pub mod explain;
 pub mod ingest;
 pub mod inventory;
 pub mod org;

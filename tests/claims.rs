@@ -8,6 +8,7 @@ mod gate_claims;
 
 use common::{decide_in, parse_decision, request_from_value, scenario_from_text};
 use iamz::eval::EvaluatedDecision;
+use iamz::explain::{explain, Element};
 use iamz::policy::{parse_policy, PolicyDocument, PolicyKind};
 use iamz::query::{
     compare, compare_policies, ComparedSide, Comparison, Counterexample, Direction,
@@ -15,6 +16,7 @@ use iamz::query::{
 };
 use iamz::report::comparison::{request_json, verdict_word};
 use iamz::report::decision::decision_json;
+use iamz::report::explanation::explanation_text;
 use iamz::request::ConcreteRequest;
 use iamz::scenario::{Scenario, SetupScope};
 use iamz::semantics::alone::Aspect;
@@ -32,6 +34,7 @@ const RUNNERS: &[(&str, Runner)] = &[
     ("equivalence", run_equivalence_claim),
     ("eval", run_eval_claim),
     ("gate", gate_claims::run_gate_claim),
+    ("explain", run_explain_claim),
     ("scenarios", run_scenario_claim),
 ];
 
@@ -209,6 +212,176 @@ fn run_eval_claim(path: &Path, claim: &Value) -> Vec<String> {
                 None => failures.push(format!(
                     "{label}: `expect_deciding` must be an array of layer names"
                 )),
+            }
+        }
+    }
+    failures
+}
+
+/// The first element of a statement that did not match, as an `explain/`
+/// claim names it: `action`, `resource`, `principal`, `condition:KEY`.
+fn element_name(element: &Element) -> String {
+    match element {
+        Element::Action => "action".to_string(),
+        Element::Resource => "resource".to_string(),
+        Element::Principal => "principal".to_string(),
+        Element::Condition(key) => format!("condition:{key}"),
+    }
+}
+
+/// `proofs/explain/*.json`: a troubleshooting case, the decision, why each
+/// named statement did not apply, the hints, and the smallest change that
+/// allows the request, which must be checked (the evaluator allows the
+/// request with it).
+fn run_explain_claim(path: &Path, claim: &Value) -> Vec<String> {
+    let name = path.file_stem().unwrap().to_string_lossy().to_string();
+    let mut failures = check_keys(
+        &name,
+        claim,
+        &[
+            "claim",
+            "source",
+            "scenario",
+            "request",
+            "expect",
+            "expect_reason",
+            "expect_not_applied",
+            "expect_hint",
+            "expect_changes",
+        ],
+        "the claim",
+    );
+    failures.extend(check_claim_text(&name, claim));
+    let scenario = match claim_scenario(path, claim, "scenario") {
+        Ok(scenario) => scenario,
+        Err(error) => return vec![format!("{name}: {error}")],
+    };
+    let request = match request_from_value(claim.get("request").unwrap_or(&Value::Null)) {
+        Ok(request) => request,
+        Err(_) if claim.get("request").is_none() => Default::default(),
+        Err(error) => return vec![format!("{name}: bad request: {error}")],
+    };
+    let resolved = match scenario.resolve(&request, common::NOW) {
+        Ok(resolved) => resolved,
+        Err(error) => return vec![format!("{name}: cannot resolve the request: {error}")],
+    };
+    let setup = scenario.setup(&SetupScope::of_request(&resolved.request));
+    let explained = explain(&setup, &resolved.request);
+    let rendered = explanation_text(&explained, None, &[]);
+    let mut problem = |text: String| {
+        failures.push(format!(
+            "claim `{name}`: {}\n  {text}\n  explanation:\n{rendered}",
+            claim["claim"].as_str().unwrap_or_default()
+        ))
+    };
+    match claim["expect"].as_str().and_then(parse_decision) {
+        Some(expected) if expected == explained.decision => {}
+        Some(expected) => problem(format!(
+            "expected {expected}, actual {}",
+            explained.decision
+        )),
+        None => problem("`expect` must be Allow, ExplicitDeny or ImplicitDeny".to_string()),
+    }
+    if let Some(reason) = claim["expect_reason"].as_str() {
+        if !explained.reason.contains(reason) {
+            problem(format!(
+                "the reason does not say {reason:?}: {:?}",
+                explained.reason
+            ));
+        }
+    }
+    for expected in claim["expect_not_applied"].as_array().into_iter().flatten() {
+        let (layer, statement, element) = (
+            expected["layer"].as_str().unwrap_or_default(),
+            expected["statement"].as_str().unwrap_or_default(),
+            expected["element"].as_str().unwrap_or_default(),
+        );
+        let found = explained
+            .layers
+            .iter()
+            .filter(|candidate| candidate.name == layer)
+            .flat_map(|candidate| &candidate.statements)
+            .find(|candidate| candidate.statement == statement);
+        match found {
+            None => problem(format!("no statement {statement} in layer {layer}")),
+            Some(found) if found.applies => {
+                problem(format!("{layer} statement {statement} applies"))
+            }
+            Some(found) => {
+                let first = found.not_matched.first().map(element_name);
+                if first.as_deref() != Some(element) {
+                    problem(format!(
+                        "{layer} statement {statement}: the first element not matched is {first:?}, expected {element:?}"
+                    ));
+                }
+            }
+        }
+    }
+    if let Some(hint) = claim["expect_hint"].as_str() {
+        if !explained.hints.iter().any(|given| given.contains(hint)) {
+            problem(format!("no hint says {hint:?}: {:?}", explained.hints));
+        }
+    }
+    match (&explained.smallest_change, claim.get("expect_changes")) {
+        (None, Some(_)) => problem("no change proposed".to_string()),
+        (None, None) => {}
+        (Some(plan), expected) => {
+            if !plan.checked {
+                problem(format!(
+                    "the proposed change is not enough: the evaluator still decides {}",
+                    plan.decision_after
+                ));
+            }
+            let expected: Vec<&Value> = expected
+                .and_then(Value::as_array)
+                .map(|items| items.iter().collect())
+                .unwrap_or_default();
+            if expected.is_empty() {
+                problem("a denied request's claim must give `expect_changes`".to_string());
+            }
+            if expected.len() != plan.changes.len() {
+                problem(format!(
+                    "{} change(s) proposed, {} expected",
+                    plan.changes.len(),
+                    expected.len()
+                ));
+            }
+            for (index, (wanted, change)) in expected.iter().zip(&plan.changes).enumerate() {
+                let actual = serde_json::to_value(change).unwrap();
+                for key in ["layer", "change", "key", "policy"] {
+                    if let Some(value) = wanted.get(key) {
+                        if actual.get(key) != Some(value) {
+                            problem(format!(
+                                "change {index}: `{key}` is {:?}, expected {value}",
+                                actual.get(key)
+                            ));
+                        }
+                    }
+                }
+                if let Some(values) = wanted.get("values") {
+                    if actual.get("values") != Some(values) {
+                        problem(format!(
+                            "change {index}: values {:?}, expected {values}",
+                            actual.get("values")
+                        ));
+                    }
+                }
+                if let Some(statement) = wanted.get("statement") {
+                    if actual.get("statement") != Some(statement) {
+                        problem(format!(
+                            "change {index}: statement {}, expected {statement}",
+                            actual["statement"]
+                        ));
+                    }
+                }
+                if let Some(text) = wanted["summary_contains"].as_str() {
+                    if !change.summary.contains(text) {
+                        problem(format!(
+                            "change {index}: the summary does not say {text:?}: {}",
+                            change.summary
+                        ));
+                    }
+                }
             }
         }
     }
@@ -823,6 +996,12 @@ fn gate_claims_hold() {
 }
 
 #[test]
+fn explain_claims_hold() {
+    let count = run_folder("explain", run_explain_claim);
+    assert!(count >= 8, "only {count} claims in proofs/explain");
+}
+
+#[test]
 fn scenario_claims_hold() {
     let count = run_folder("scenarios", run_scenario_claim);
     assert!(count >= 5, "only {count} claims in proofs/scenarios");
@@ -970,5 +1149,41 @@ fn the_gate_runner_catches_a_wrong_verdict() {
         failures.iter().any(|failure| failure
             .contains("account 111111111111 is \"unchanged\" where the claim says widened")),
         "{failures:?}"
+    );
+}
+
+#[test]
+fn the_explain_runner_catches_a_wrong_expectation() {
+    let claim = serde_json::json!({
+        "claim": "wrong on purpose",
+        "source": "https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_access-denied.html",
+        "scenario": {
+            "principal": {"arn": "arn:aws:iam::111111111111:user/analyst", "identity_policies": [
+                {"Version": "2012-10-17", "Statement": [{"Sid": "Other", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::other/*"}]}
+            ]},
+            "resource": {"arn": "arn:aws:s3:::reports/q3.csv", "account": "111111111111"},
+            "request": {"action": "s3:GetObject"}
+        },
+        "expect": "ImplicitDeny",
+        "expect_not_applied": [{"layer": "identity", "statement": "Other", "element": "action"}],
+        "expect_changes": [{"layer": "boundary", "change": "add-statement"}]
+    });
+    let failures = run_explain_claim(
+        Path::new(PROOFS)
+            .join("explain/wrong-on-purpose.json")
+            .as_path(),
+        &claim,
+    );
+    assert_eq!(failures.len(), 2, "{failures:#?}");
+    assert!(
+        failures[0]
+            .contains("the first element not matched is Some(\"resource\"), expected \"action\""),
+        "{}",
+        failures[0]
+    );
+    assert!(
+        failures[1].contains("`layer` is Some(String(\"identity\")), expected \"boundary\""),
+        "{}",
+        failures[1]
     );
 }

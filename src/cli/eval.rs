@@ -3,6 +3,8 @@
 
 use super::{bad_input, exit, OutputFormat};
 use crate::eval::{evaluate, evaluate_alone};
+use crate::ingest::authorization_message::read_authorization_message;
+use crate::ingest::cloudtrail::{read_cloudtrail, RecordedRequest};
 use crate::org::full_access_policy;
 use crate::policy::{PolicyDocument, PolicyKind};
 use crate::report::decision::{decision_json_line, decision_text};
@@ -24,7 +26,7 @@ pub struct EvalArguments {
     pub scenario: Option<PathBuf>,
     /// Instead of a scenario: a collected folder of AWS CLI output; the
     /// scenario is its projection to `--principal` and `--resource`.
-    #[arg(long, conflicts_with_all = ["scenario", "policy"], requires_all = ["principal", "resource"])]
+    #[arg(long, conflicts_with_all = ["scenario", "policy"])]
     pub inventory: Option<PathBuf>,
     /// Instead of a scenario: an organization file or a collected folder;
     /// requests are decided by its chains alone, everything else allowing
@@ -36,10 +38,12 @@ pub struct EvalArguments {
     #[arg(long, requires = "organization", value_enum, default_value_t)]
     pub chain: ChainArgument,
     /// With `--inventory`: the requesting principal (a user, role, session
-    /// or root ARN of the inventory, or any principal outside it).
+    /// or root ARN of the inventory, or any principal outside it); read
+    /// from `--cloudtrail` or `--authorization-message` when not given.
     #[arg(long, requires = "inventory")]
     pub principal: Option<String>,
-    /// With `--inventory`: the resource ARN the requests target.
+    /// With `--inventory`: the resource ARN the requests target (read from
+    /// a recorded request when not given).
     #[arg(long, requires = "inventory")]
     pub resource: Option<String>,
     /// Instead of a scenario: one policy judged alone, as the one policy of
@@ -51,8 +55,15 @@ pub struct EvalArguments {
     #[arg(long, default_value = "identity")]
     pub policy_type: PolicyKind,
     /// A request file laid over the scenario's request.
-    #[arg(long, conflicts_with = "requests")]
+    #[arg(long, conflicts_with_all = ["requests", "cloudtrail", "authorization_message"])]
     pub request: Option<PathBuf>,
+    /// The request as CloudTrail recorded it: one record, a log file, or
+    /// what `aws cloudtrail lookup-events` prints (the first denied event).
+    #[arg(long, conflicts_with_all = ["requests", "authorization_message"])]
+    pub cloudtrail: Option<PathBuf>,
+    /// The request as `aws sts decode-authorization-message` prints it.
+    #[arg(long, conflicts_with = "requests")]
+    pub authorization_message: Option<PathBuf>,
     /// A JSON Lines file of requests: one decision per line out.
     #[arg(long)]
     pub requests: Option<PathBuf>,
@@ -184,8 +195,90 @@ impl<'s> Decider<'s> {
     }
 }
 
+/// The request a recorded source gives: a CloudTrail record or a decoded
+/// authorization message (at most one of them).
+pub(crate) fn read_recorded_request(
+    cloudtrail: Option<&Path>,
+    authorization_message: Option<&Path>,
+) -> Result<Option<RecordedRequest>, InputError> {
+    match (cloudtrail, authorization_message) {
+        (Some(path), _) => read_cloudtrail(path).map(Some),
+        (None, Some(path)) => read_authorization_message(path).map(Some),
+        (None, None) => Ok(None),
+    }
+}
+
+/// Reads a request file (`{"principal", "action", "resource", "context"…}`).
+pub(crate) fn read_request_file(path: &Path) -> Result<RequestSpec, InputError> {
+    JsonSource::load(path).and_then(|source| RequestSpec::from_node(&source, &source.root, ""))
+}
+
+/// The scenario requests are decided against: a scenario file, or an
+/// inventory's projection to a principal and a resource (given, or read
+/// from the recorded request). Returns it with the file named in messages.
+pub(crate) fn load_scenario(
+    scenario: Option<&Path>,
+    inventory: Option<&Path>,
+    principal: Option<&str>,
+    resource: Option<&str>,
+    recorded: Option<&RecordedRequest>,
+) -> Result<(Scenario, PathBuf), String> {
+    match (inventory, scenario) {
+        (Some(source), _) => {
+            let recorded_spec = recorded.map(|recorded| &recorded.spec);
+            let principal = principal
+                .map(str::to_string)
+                .or_else(|| recorded_spec.and_then(|spec| spec.principal.clone()));
+            let resource = resource
+                .map(str::to_string)
+                .or_else(|| recorded_spec.and_then(|spec| spec.resource.clone()));
+            let (Some(principal), Some(resource)) = (principal, resource) else {
+                return Err(
+                    "--inventory needs --principal and --resource (or a recorded request that gives them)"
+                        .to_string(),
+                );
+            };
+            let inventory =
+                crate::ingest::read_inventory(source).map_err(|error| error.to_string())?;
+            let mut scenario = inventory
+                .scenario(&principal, &resource)
+                .map_err(|error| error.to_string())?;
+            if let Some(role_arn) = recorded.and_then(|recorded| recorded.role_arn.clone()) {
+                scenario.role_arn.get_or_insert(role_arn);
+            }
+            Ok((scenario, source.to_path_buf()))
+        }
+        (None, Some(path)) => {
+            let mut scenario = Scenario::load(path).map_err(|error| error.to_string())?;
+            if let Some(role_arn) = recorded.and_then(|recorded| recorded.role_arn.clone()) {
+                scenario.role_arn.get_or_insert(role_arn);
+            }
+            Ok((scenario, path.to_path_buf()))
+        }
+        (None, None) => Err("give a scenario file or --inventory FOLDER".to_string()),
+    }
+}
+
+/// Reports what a recorded request left unknown and its warnings, on
+/// standard error.
+pub(crate) fn report_recorded(recorded: &RecordedRequest) {
+    for warning in &recorded.warnings {
+        eprintln!("warning: {warning}");
+    }
+    for unknown in &recorded.unknown {
+        eprintln!("unknown: {unknown}");
+    }
+}
+
 pub fn run(arguments: &EvalArguments, out: &mut dyn Write) -> u8 {
-    let (subject, file) = match (&arguments.inventory, &arguments.scenario, &arguments.policy) {
+    let recorded = match read_recorded_request(
+        arguments.cloudtrail.as_deref(),
+        arguments.authorization_message.as_deref(),
+    ) {
+        Ok(recorded) => recorded,
+        Err(error) => return bad_input(&error),
+    };
+    let (subject, file) = match (&arguments.policy, &arguments.inventory, &arguments.scenario) {
         _ if arguments.organization.is_some() => {
             let path = arguments.organization.clone().unwrap_or_default();
             match super::gate::load_organization(&path) {
@@ -200,40 +293,38 @@ pub fn run(arguments: &EvalArguments, out: &mut dyn Write) -> u8 {
                 Err(message) => return bad_input(&message),
             }
         }
-        (Some(source), _, _) => {
-            let (Some(principal), Some(resource)) = (&arguments.principal, &arguments.resource)
-            else {
-                return bad_input(&"--inventory needs --principal and --resource");
-            };
-            let inventory = match crate::ingest::read_inventory(source) {
-                Ok(inventory) => inventory,
-                Err(error) => return bad_input(&error),
-            };
-            match inventory.scenario(principal, resource) {
-                Ok(scenario) => (Subject::Scenario(Box::new(scenario)), source.clone()),
-                Err(error) => return bad_input(&error),
-            }
-        }
-        (None, scenario, policy) => match (scenario, policy) {
-            (_, Some(path)) => match load_policy(path, arguments.policy_type) {
-                Ok(policy) => (
-                    Subject::Policy(Box::new((
-                        policy,
-                        Scenario::empty(&path.display().to_string()),
-                    ))),
-                    path.clone(),
-                ),
-                Err(error) => return bad_input(&error),
-            },
-            (Some(path), None) => match Scenario::load(path) {
-                Ok(scenario) => (Subject::Scenario(Box::new(scenario)), path.clone()),
-                Err(error) => return bad_input(&error),
-            },
-            (None, None) => {
-                return bad_input(&"give a scenario file, --policy FILE or --inventory FOLDER")
+        (Some(path), None, _) => match load_policy(path, arguments.policy_type) {
+            Ok(policy) => (
+                Subject::Policy(Box::new((
+                    policy,
+                    Scenario::empty(&path.display().to_string()),
+                ))),
+                path.clone(),
+            ),
+            Err(error) => return bad_input(&error),
+        },
+        _ => match load_scenario(
+            arguments.scenario.as_deref(),
+            arguments.inventory.as_deref(),
+            arguments.principal.as_deref(),
+            arguments.resource.as_deref(),
+            recorded.as_ref(),
+        ) {
+            Ok((scenario, file)) => (Subject::Scenario(Box::new(scenario)), file),
+            Err(message) => {
+                return bad_input(
+                    &if arguments.inventory.is_none() && arguments.scenario.is_none() {
+                        "give a scenario file, --policy FILE or --inventory FOLDER".to_string()
+                    } else {
+                        message
+                    },
+                )
             }
         },
     };
+    if let Some(recorded) = &recorded {
+        report_recorded(recorded);
+    }
     let decider = Decider::new(&subject, arguments.policy_type);
     for warning in &decider.scenario.warnings {
         eprintln!("warning: {warning}");
@@ -242,14 +333,13 @@ pub fn run(arguments: &EvalArguments, out: &mut dyn Write) -> u8 {
     match &arguments.requests {
         Some(path) => run_lines(&decider, path, arguments.format, now, out),
         None => {
-            let overrides = match &arguments.request {
-                Some(path) => match JsonSource::load(path)
-                    .and_then(|source| RequestSpec::from_node(&source, &source.root, ""))
-                {
+            let overrides = match (&arguments.request, &recorded) {
+                (Some(path), _) => match read_request_file(path) {
                     Ok(spec) => spec,
                     Err(error) => return bad_input(&error),
                 },
-                None => RequestSpec::default(),
+                (None, Some(recorded)) => recorded.spec.clone(),
+                (None, None) => RequestSpec::default(),
             };
             match decider.decide(&overrides, now, arguments.format) {
                 Ok(rendered) => {
@@ -475,6 +565,8 @@ mod tests {
             policy: None,
             policy_type: PolicyKind::Identity,
             request: None,
+            cloudtrail: None,
+            authorization_message: None,
             requests: Some(requests),
             format: OutputFormat::Json,
             now: Some(1_790_000_000),
@@ -577,6 +669,8 @@ mod tests {
             policy: None,
             policy_type: PolicyKind::Identity,
             request: None,
+            cloudtrail: None,
+            authorization_message: None,
             requests: Some(requests),
             format: OutputFormat::Json,
             now: Some(1_790_000_000),

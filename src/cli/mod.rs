@@ -8,6 +8,7 @@ pub mod demo;
 pub mod eval;
 pub mod exposure;
 pub mod gate;
+pub mod explain;
 pub mod inventory;
 pub mod merge;
 pub mod validate;
@@ -60,6 +61,9 @@ pub struct Cli {
 pub enum Command {
     /// Decide concrete requests against a scenario, with explanations.
     Eval(eval::EvalArguments),
+    /// Explain a request's decision statement by statement, with the
+    /// smallest change that allows a denied one (exit 0 allowed, 1 denied).
+    Explain(explain::ExplainArguments),
     /// Run the bundled examples end to end.
     Demo(demo::DemoArguments),
     /// List the catalog actions each Allow statement of a policy covers.
@@ -110,6 +114,7 @@ pub fn main_entry() -> ExitCode {
 pub fn run(command: Command, out: &mut dyn Write) -> u8 {
     match command {
         Command::Eval(arguments) => eval::run(&arguments, out),
+        Command::Explain(arguments) => explain::run(&arguments, out),
         Command::Demo(arguments) => demo::run(&arguments, out),
         Command::Actions(arguments) => actions::run(&arguments, out),
         Command::Equiv(arguments) | Command::Diff(arguments) => compare::run(&arguments, out),

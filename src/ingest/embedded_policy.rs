@@ -432,6 +432,70 @@ fn parse_string(
     ))
 }
 
+/// JSON text held in a string of a located file (a CloudTrail record's
+/// `CloudTrailEvent`, a decoded authorization message's `DecodedMessage`),
+/// parsed with every position moved to where its text is written in the
+/// file, as a policy string's are. An error in the text is reported at its
+/// place in the file, under the string's JSON path followed by `>`.
+pub fn read_embedded_json(
+    file: &LocatedFile,
+    node: &JsonNode,
+    path: &str,
+) -> Result<JsonNode, InputError> {
+    let JsonValue::String(value) = &node.value else {
+        return Err(file.error(
+            node,
+            path,
+            format!(
+                "expected a string holding JSON text, found {}",
+                node.value.kind_name()
+            ),
+        ));
+    };
+    let literal = file
+        .offset_of(node.position)
+        .and_then(|start| decode_string_literal(file.text(), start))
+        .filter(|literal| literal.text == *value);
+    let line_starts = line_starts_of(value);
+    let relocate = |inner: SourcePosition| -> SourcePosition {
+        literal
+            .as_ref()
+            .and_then(|literal| {
+                offset_in(value, &line_starts, inner)
+                    .and_then(|offset| literal.origins.get(offset).copied())
+            })
+            .map_or(node.position, |offset| file.position_of(offset))
+    };
+    let mut root = crate::policy::json::parse_json(value).map_err(|error| {
+        InputError::invalid(
+            &file.file,
+            relocate(error.position),
+            &format!("{path}>"),
+            format!("invalid JSON inside the string: {}", error.message),
+        )
+    })?;
+    relocate_tree(&mut root, &relocate);
+    Ok(root)
+}
+
+fn relocate_tree(node: &mut JsonNode, relocate: &dyn Fn(SourcePosition) -> SourcePosition) {
+    node.position = relocate(node.position);
+    match &mut node.value {
+        JsonValue::Array(items) => {
+            for item in items {
+                relocate_tree(item, relocate);
+            }
+        }
+        JsonValue::Object(members) => {
+            for (key, value) in members {
+                key.position = relocate(key.position);
+                relocate_tree(value, relocate);
+            }
+        }
+        _ => {}
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,6 +1,9 @@
 //! Readers of what users already have, each producing an `Inventory`:
 //! today the AWS CLI output collected into a folder (`aws_cli/`, the layout
 //! documented in `docs/formats.md` and written by `scripts/collect-aws`).
+//! Beside them, readers of one request as AWS recorded it: a CloudTrail
+//! record (`cloudtrail.rs`) and a decoded authorization message
+//! (`authorization_message.rs`), each giving a `RecordedRequest`.
 //! Terraform plan and CloudFormation template readers will sit beside it,
 //! sharing `located_file.rs` (collected JSON with every node located) and
 //! `embedded_policy.rs` (policies held as JSON or URL-encoded strings,
@@ -12,7 +15,9 @@
 //!
 //! Trusts `policy/` for the policy language and `org/` for the tree's shape.
 
+pub mod authorization_message;
 pub mod aws_cli;
+pub mod cloudtrail;
 pub mod embedded_policy;
 pub mod located_file;
 

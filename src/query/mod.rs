@@ -44,4 +44,4 @@ mod tests;
 mod property_tests;
 
 #[cfg(test)]
-mod setup_property_tests;
+pub(crate) mod setup_property_tests;

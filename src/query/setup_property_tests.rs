@@ -34,7 +34,7 @@ use serde_json::{json, Value};
 use std::path::Path;
 
 /// The time every request is decided at (the replay's default too).
-const NOW: i64 = 1_790_000_000;
+pub(crate) const NOW: i64 = 1_790_000_000;
 
 const ORGANIZATION_ID: &str = "o-test000001";
 const MANAGEMENT: &str = "999999999999";
@@ -292,8 +292,9 @@ fn organization() -> impl Strategy<Value = Value> {
         })
 }
 
-/// A whole scenario.
-fn scenario() -> impl Strategy<Value = Value> {
+/// A whole scenario (also generates the setups of `explain`'s property
+/// test).
+pub(crate) fn scenario() -> impl Strategy<Value = Value> {
     let principal = (
         prop::sample::select(SCENARIO_PRINCIPALS.to_vec()),
         prop::collection::vec(policy(PolicyKind::Identity), 0..3),
@@ -370,7 +371,7 @@ fn scenario() -> impl Strategy<Value = Value> {
 
 /// A request laid over a scenario: a principal when the scenario leaves it
 /// open, an action, and some context.
-fn request_spec() -> impl Strategy<Value = Value> {
+pub(crate) fn request_spec() -> impl Strategy<Value = Value> {
     (
         prop::sample::select(REQUEST_PRINCIPALS.to_vec()),
         prop::sample::select(REQUEST_ACTIONS.to_vec()),
@@ -393,14 +394,14 @@ fn request_spec() -> impl Strategy<Value = Value> {
         })
 }
 
-fn load(scenario: &Value) -> Scenario {
+pub(crate) fn load(scenario: &Value) -> Scenario {
     let text = scenario.to_string();
     let source = JsonSource::from_text(&text, "generated.json", Path::new("."))
         .unwrap_or_else(|error| panic!("{error}\n{text}"));
     Scenario::from_source(&source).unwrap_or_else(|error| panic!("{error}\n{text}"))
 }
 
-fn spec(request: &Value, scenario: &Scenario) -> RequestSpec {
+pub(crate) fn spec(request: &Value, scenario: &Scenario) -> RequestSpec {
     let mut request = request.clone();
     // A fixed principal of the scenario stays; an open one takes the request's.
     if scenario.request.principal.is_some() {
@@ -540,6 +541,8 @@ fn eval_through_cli(directory: &Path, scenario: &Value, request: &Value, name: &
         policy: None,
         policy_type: PolicyKind::Identity,
         request: Some(request_path),
+        cloudtrail: None,
+        authorization_message: None,
         requests: None,
         format: OutputFormat::Json,
         now: Some(NOW),
@@ -644,7 +647,7 @@ fn cases(default: u32) -> u32 {
         .unwrap_or(default)
 }
 
-fn runner(cases: u32, seed: u8) -> TestRunner {
+pub(crate) fn runner(cases: u32, seed: u8) -> TestRunner {
     TestRunner::new_with_rng(
         Config {
             cases,

@@ -4,6 +4,7 @@
 pub mod comparison;
 pub mod decision;
 pub mod exposure;
+pub mod explanation;
 pub mod findings;
 pub mod gate;
 pub mod sarif;

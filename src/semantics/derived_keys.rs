@@ -188,7 +188,7 @@ impl DerivedKeyFacts {
 
     /// The keys that follow from the request's principal and resource and
     /// the facts.
-    fn derive_from_principal_and_resource(&self, request: &ConcreteRequest) -> Vec<DerivedKey> {
+    pub fn derive_from_principal_and_resource(&self, request: &ConcreteRequest) -> Vec<DerivedKey> {
         let mut keys: Vec<DerivedKey> = Vec::with_capacity(16);
         let principal = &request.principal;
         if let Some(arn) = principal.principal_arn() {
