@@ -3,6 +3,7 @@
 //! error, so a new kind of claim cannot be skipped silently.
 
 mod common;
+mod exposure_claims;
 mod files;
 mod gate_claims;
 
@@ -33,6 +34,7 @@ type Runner = fn(&Path, &Value) -> Vec<String>;
 const RUNNERS: &[(&str, Runner)] = &[
     ("equivalence", run_equivalence_claim),
     ("eval", run_eval_claim),
+    ("exposure", exposure_claims::run_exposure_claim),
     ("gate", gate_claims::run_gate_claim),
     ("explain", run_explain_claim),
     ("scenarios", run_scenario_claim),
@@ -991,6 +993,11 @@ fn eval_claims_hold() {
 }
 
 #[test]
+fn exposure_claims_hold() {
+    assert!(run_folder("exposure", exposure_claims::run_exposure_claim) >= 8);
+}
+
+#[test]
 fn gate_claims_hold() {
     assert!(run_folder("gate", gate_claims::run_gate_claim) >= 7);
 }
@@ -1185,5 +1192,35 @@ fn the_explain_runner_catches_a_wrong_expectation() {
         failures[1].contains("`layer` is Some(String(\"identity\")), expected \"boundary\""),
         "{}",
         failures[1]
+    );
+}
+
+#[test]
+fn the_exposure_runner_catches_a_wrong_verdict() {
+    // The claim says a public bucket is contained and only one account
+    // gets in: the verdict and the unexpected findings must be reported.
+    let path = Path::new(PROOFS).join("exposure/a-bucket-policy-granting-everyone-is-public.json");
+    let mut claim = read_claim(&path);
+    claim["expect"] = serde_json::json!({"verdict": "contained", "only": true, "findings": [
+        {"principal": {"kind": "account", "value": "777788889999"}}]});
+    let failures = exposure_claims::run_exposure_claim(&path, &claim);
+    assert!(
+        failures
+            .iter()
+            .any(|failure| failure
+                .contains("verdict \"exposed\" where the claim says \"contained\"")),
+        "{failures:?}"
+    );
+    assert!(
+        failures
+            .iter()
+            .any(|failure| failure.contains("no finding for {\"kind\":\"account\"")),
+        "{failures:?}"
+    );
+    assert!(
+        failures
+            .iter()
+            .any(|failure| failure.contains("a finding the claim does not expect")),
+        "{failures:?}"
     );
 }

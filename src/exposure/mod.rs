@@ -19,6 +19,8 @@
 //! "Cross-account policy evaluation logic"
 //! (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic-cross-account.html).
 
+pub mod public;
+
 use crate::eval::{EvaluatedDecision, StatementReference};
 use crate::query::compare::replay;
 use crate::query::readable::make_readable;
@@ -38,6 +40,10 @@ pub enum PrincipalClass {
     Account(String),
     /// The IAM principals of every account outside the zone.
     AnyAccount,
+    /// Only the service-linked roles of one outside account (`Some`) or of
+    /// every one (`None`): the roles AWS services assume for an account,
+    /// which SCPs and RCPs do not restrict.
+    ServiceLinkedRoles(Option<String>),
     /// Unsigned requests.
     Anonymous,
     /// One AWS service principal.
@@ -56,6 +62,7 @@ impl PrincipalClass {
         match self {
             PrincipalClass::Account(_) => "account",
             PrincipalClass::AnyAccount => "any-account",
+            PrincipalClass::ServiceLinkedRoles(_) => "service-linked-role",
             PrincipalClass::Anonymous => "anonymous",
             PrincipalClass::Service(_) | PrincipalClass::AnyService => "service",
             PrincipalClass::Federated(_) | PrincipalClass::AnyFederated => "federated",
@@ -65,8 +72,10 @@ impl PrincipalClass {
     pub fn value(&self) -> &str {
         match self {
             PrincipalClass::Account(value)
+            | PrincipalClass::ServiceLinkedRoles(Some(value))
             | PrincipalClass::Service(value)
             | PrincipalClass::Federated(value) => value,
+            PrincipalClass::ServiceLinkedRoles(None) => "*",
             PrincipalClass::AnyAccount
             | PrincipalClass::AnyService
             | PrincipalClass::AnyFederated => "*",
@@ -74,11 +83,8 @@ impl PrincipalClass {
         }
     }
 
-    /// Anyone: any account or anonymous callers. (S3 Block Public Access
-    /// calls a policy public when it grants to such principals without a
-    /// fixed value of a limiting key; the finding's conditions say which
-    /// keys still limit it.)
-    pub fn is_public(&self) -> bool {
+    /// Anyone: any account or anonymous callers.
+    pub fn is_anyone(&self) -> bool {
         matches!(self, PrincipalClass::AnyAccount | PrincipalClass::Anonymous)
     }
 }
@@ -199,10 +205,21 @@ fn principal_class(setup: &Setup<'_>, zone: &Zone, request: &ConcreteRequest) ->
             let account = principal.account.clone().unwrap_or_default();
             let other = unnamed_account(setup, zone);
             let written = principal.written().replace(&account, &other);
-            if allowed_as(setup, zone, request, &written) {
-                PrincipalClass::AnyAccount
-            } else {
-                PrincipalClass::Account(account)
+            let any_account = allowed_as(setup, zone, request, &written);
+            // Only the account's service-linked roles get in when another
+            // role of the same account does not.
+            let only_service_linked = principal.is_service_linked_role
+                && !allowed_as(
+                    setup,
+                    zone,
+                    request,
+                    &format!("arn:aws:sts::{account}:assumed-role/ExampleRole/example"),
+                );
+            match (only_service_linked, any_account) {
+                (true, true) => PrincipalClass::ServiceLinkedRoles(None),
+                (true, false) => PrincipalClass::ServiceLinkedRoles(Some(account)),
+                (false, true) => PrincipalClass::AnyAccount,
+                (false, false) => PrincipalClass::Account(account),
             }
         }
     }
@@ -216,6 +233,15 @@ fn class_region(interpretation: &SymbolicInterpretation<'_>, class: &PrincipalCl
             .has_identity_side()
             .and2(&principal.account.equals(&Term::string(account))),
         PrincipalClass::AnyAccount => principal.has_identity_side(),
+        PrincipalClass::ServiceLinkedRoles(account) => {
+            let roles = principal
+                .has_identity_side()
+                .and2(&interpretation.principal_is_service_linked_role());
+            match account {
+                Some(account) => roles.and2(&principal.account.equals(&Term::string(account))),
+                None => roles,
+            }
+        }
         PrincipalClass::Anonymous => principal.is(PrincipalKind::Anonymous),
         PrincipalClass::Service(name) => principal
             .is(PrincipalKind::Service)
@@ -310,8 +336,12 @@ pub fn find_exposure(
             .filter(|statement| statement.layer == "resource")
             .cloned()
             .collect();
+        let public = principal.is_anyone()
+            && granting_statements(setup, &statements)
+                .iter()
+                .any(|statement| public::statement_is_public(statement));
         let finding = ExposureFinding {
-            public: principal.is_public(),
+            public,
             actions: crate::gate::actions::summarise(&actions),
             action_count: actions.len(),
             condition_keys: condition_keys(setup, &statements),
@@ -339,25 +369,35 @@ pub fn find_exposure(
 /// written, in order, once each.
 fn condition_keys(setup: &Setup<'_>, statements: &[StatementReference]) -> Vec<String> {
     let mut keys: Vec<String> = Vec::new();
-    for layer in setup.layers.iter().filter(|layer| layer.name == "resource") {
-        for policy in &layer.policies {
-            for statement in &policy.statements {
-                let named = statements.iter().any(|reference| {
-                    reference.policy == policy.name && reference.statement == statement.label()
-                });
-                if !named {
-                    continue;
-                }
-                for condition in &statement.conditions {
-                    if !keys
-                        .iter()
-                        .any(|key| key.eq_ignore_ascii_case(&condition.key))
-                    {
-                        keys.push(condition.key.clone());
-                    }
-                }
+    for statement in granting_statements(setup, statements) {
+        for condition in &statement.conditions {
+            if !keys
+                .iter()
+                .any(|key| key.eq_ignore_ascii_case(&condition.key))
+            {
+                keys.push(condition.key.clone());
             }
         }
     }
     keys
+}
+
+/// The resource layer's statements that `statements` name.
+fn granting_statements<'p>(
+    setup: &Setup<'p>,
+    statements: &[StatementReference],
+) -> Vec<&'p crate::policy::Statement> {
+    setup
+        .layers
+        .iter()
+        .filter(|layer| layer.name == "resource")
+        .flat_map(|layer| layer.policies.iter())
+        .flat_map(|policy| {
+            policy.statements.iter().filter(move |statement| {
+                statements.iter().any(|reference| {
+                    reference.policy == policy.name && reference.statement == statement.label()
+                })
+            })
+        })
+        .collect()
 }

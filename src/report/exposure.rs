@@ -68,6 +68,13 @@ pub fn exposure_text(exposure: &ResourceExposure, zone: &Zone) -> String {
         let who = match (finding.principal.kind(), finding.principal.value()) {
             ("account", account) => format!("account {account}"),
             ("any-account", _) => "any AWS account".to_string(),
+            ("service-linked-role", "*") => {
+                "the service-linked roles of any AWS account (SCPs and RCPs do not restrict them)"
+                    .to_string()
+            }
+            ("service-linked-role", account) => format!(
+                "the service-linked roles of account {account} (SCPs and RCPs do not restrict them)"
+            ),
             ("anonymous", _) => "anonymous callers".to_string(),
             ("service", "*") => "any AWS service".to_string(),
             ("service", service) => format!("service {service}"),
