@@ -67,12 +67,14 @@ pub fn run(arguments: &DemoArguments, out: &mut dyn Write) -> u8 {
             Ok(step) => step,
             Err(error) => return bad_input(&error),
         };
-        // Paths in the manifest are relative to the examples folder.
+        // Paths in the manifest are relative to the examples folder (the
+        // first argument is the subcommand, never a path).
         let resolved: Vec<String> = args
             .iter()
-            .map(|argument| {
+            .enumerate()
+            .map(|(index, argument)| {
                 let candidate = folder.join(argument);
-                if !argument.starts_with('-') && candidate.exists() {
+                if index > 0 && !argument.starts_with('-') && candidate.exists() {
                     candidate.display().to_string()
                 } else {
                     argument.clone()

@@ -5,6 +5,7 @@
 //! solver stopped the enumeration).
 
 use super::{bad_input, exit, OutputFormat};
+use crate::exposure::inventory::inventory_exposure;
 use crate::exposure::{find_exposure, ResourceExposure};
 use crate::policy::PolicyKind;
 use crate::query::{QueryOptions, Zone};
@@ -19,15 +20,21 @@ use std::sync::Arc;
 pub struct ExposureArguments {
     /// The resource's policy (a bucket, key, queue, topic, function,
     /// secret or repository policy, or a role's trust policy).
-    pub policy: PathBuf,
+    #[arg(required_unless_present = "inventory", requires_all = ["resource_type", "resource"])]
+    pub policy: Option<PathBuf>,
+    /// Instead of one policy: every resource policy and role trust policy
+    /// of a collected folder; the zone defaults to the folder's accounts
+    /// and organization.
+    #[arg(long, conflicts_with_all = ["policy", "organization"])]
+    pub inventory: Option<PathBuf>,
     /// s3-bucket, s3-object, kms-key, sqs-queue, sns-topic,
     /// lambda-function, secretsmanager-secret, ecr-repository or iam-role.
     #[arg(long)]
-    pub resource_type: String,
-    /// The resource's ARN (for S3 objects: `arn:aws:s3:::bucket/*` names
-    /// every object; give one object's ARN).
+    pub resource_type: Option<String>,
+    /// The resource's ARN (`arn:aws:s3:::bucket/*` stands for every object
+    /// of the bucket).
     #[arg(long)]
-    pub resource: String,
+    pub resource: Option<String>,
     /// The account that owns the resource (read from the ARN when it has
     /// one).
     #[arg(long)]
@@ -51,11 +58,118 @@ pub struct ExposureArguments {
     pub format: OutputFormat,
 }
 
+fn zone_of(arguments: &ExposureArguments) -> Result<Zone, String> {
+    for zone_account in &arguments.zone_accounts {
+        if !crate::policy::parse::is_account_id(zone_account) {
+            return Err(format!(
+                "--zone-account {zone_account}: not a 12-digit account id"
+            ));
+        }
+    }
+    Ok(Zone {
+        accounts: arguments.zone_accounts.clone(),
+        organization_id: arguments.zone_org.clone(),
+    })
+}
+
+/// The zone with the organization's accounts when it names the
+/// organization, and `more` accounts; sorted.
+fn completed_zone(
+    mut zone: Zone,
+    organization: Option<&crate::org::Organization>,
+    more: impl IntoIterator<Item = String>,
+) -> Zone {
+    if let (Some(id), Some(organization)) = (&zone.organization_id, organization) {
+        if *id == organization.id {
+            zone.accounts
+                .extend(organization.accounts().map(|node| node.id.clone()));
+        }
+    }
+    zone.accounts.extend(more);
+    zone.accounts.sort();
+    zone.accounts.dedup();
+    zone
+}
+
+fn render(
+    exposures: &[ResourceExposure],
+    zone: &Zone,
+    format: OutputFormat,
+    out: &mut dyn Write,
+) -> u8 {
+    let rendered = match format {
+        OutputFormat::Text => exposure_text(exposures, zone),
+        OutputFormat::Json => {
+            serde_json::to_string_pretty(&exposure_json(exposures)).unwrap_or_default()
+        }
+    };
+    let _ = writeln!(out, "{}", rendered.trim_end());
+    if exposures
+        .iter()
+        .any(|exposure| exposure.incomplete.is_some())
+    {
+        exit::INCONCLUSIVE
+    } else if exposures
+        .iter()
+        .all(|exposure| exposure.findings.is_empty())
+    {
+        exit::HOLDS
+    } else {
+        exit::VIOLATED
+    }
+}
+
 pub fn run(arguments: &ExposureArguments, out: &mut dyn Write) -> u8 {
-    let Some(kind) = ResourceKind::parse(&arguments.resource_type) else {
+    let zone = match zone_of(arguments) {
+        Ok(zone) => zone,
+        Err(message) => return bad_input(&message),
+    };
+    if let Some(folder) = &arguments.inventory {
+        let inventory = match crate::ingest::read_inventory(folder) {
+            Ok(inventory) => inventory,
+            Err(error) => return bad_input(&error),
+        };
+        // Without a zone: the collected accounts and their organization.
+        let zone = if zone.accounts.is_empty() && zone.organization_id.is_none() {
+            Zone {
+                accounts: Vec::new(),
+                organization_id: inventory
+                    .organization
+                    .as_ref()
+                    .map(|organization| organization.id.clone()),
+            }
+        } else {
+            zone
+        };
+        let zone = completed_zone(
+            zone,
+            inventory.organization.as_ref(),
+            inventory.accounts.keys().cloned(),
+        );
+        let exposures = match inventory_exposure(
+            &inventory,
+            &zone,
+            &QueryOptions::default(),
+            arguments.limit,
+        ) {
+            Ok(exposures) => exposures,
+            Err(error) => {
+                eprintln!("error: {error}");
+                return exit::INCONCLUSIVE;
+            }
+        };
+        return render(&exposures, &zone, arguments.format, out);
+    }
+    let (Some(policy_path), Some(resource_type), Some(resource)) = (
+        &arguments.policy,
+        &arguments.resource_type,
+        &arguments.resource,
+    ) else {
+        return bad_input(&"give POLICY --resource-type T --resource ARN, or --inventory FOLDER");
+    };
+    let Some(kind) = ResourceKind::parse(resource_type) else {
         return bad_input(&format!(
-            "--resource-type {}: expected one of {}",
-            arguments.resource_type,
+            "--resource-type {resource_type}: expected one of {}",
             ResourceKind::NAMES.join(", ")
         ));
     };
@@ -65,28 +179,28 @@ pub fn run(arguments: &ExposureArguments, out: &mut dyn Write) -> u8 {
         PolicyKind::Resource
     };
     let mut warnings = Vec::new();
-    let policy = match load_policy_file(&arguments.policy, policy_kind, &mut warnings) {
+    let policy = match load_policy_file(policy_path, policy_kind, &mut warnings) {
         Ok(policy) => policy,
         Err(error) => return bad_input(&error),
     };
     for warning in &warnings {
         eprintln!("warning: {warning}");
     }
-    let account =
-        match arguments.account.clone().or_else(|| {
-            crate::scenario::setup::arn_account(&arguments.resource).map(str::to_string)
-        }) {
-            Some(account) if crate::policy::parse::is_account_id(&account) => account,
-            Some(account) => {
-                return bad_input(&format!("--account {account}: not a 12-digit account id"))
-            }
-            None => {
-                return bad_input(&format!(
-                    "{}: the ARN names no account; give --account",
-                    arguments.resource
-                ))
-            }
-        };
+    let account = match arguments
+        .account
+        .clone()
+        .or_else(|| crate::scenario::setup::arn_account(resource).map(str::to_string))
+    {
+        Some(account) if crate::policy::parse::is_account_id(&account) => account,
+        Some(account) => {
+            return bad_input(&format!("--account {account}: not a 12-digit account id"))
+        }
+        None => {
+            return bad_input(&format!(
+                "{resource}: the ARN names no account; give --account"
+            ))
+        }
+    };
     let organization = match &arguments.organization {
         Some(path) => match super::gate::load_organization(path) {
             Ok(organization) => Some(organization),
@@ -94,31 +208,12 @@ pub fn run(arguments: &ExposureArguments, out: &mut dyn Write) -> u8 {
         },
         None => None,
     };
-    let mut zone = Zone {
-        accounts: arguments.zone_accounts.clone(),
-        organization_id: arguments.zone_org.clone(),
-    };
-    for zone_account in &zone.accounts {
-        if !crate::policy::parse::is_account_id(zone_account) {
-            return bad_input(&format!(
-                "--zone-account {zone_account}: not a 12-digit account id"
-            ));
-        }
-    }
-    if let (Some(id), Some(organization)) = (&arguments.zone_org, &organization) {
-        if *id == organization.id {
-            zone.accounts
-                .extend(organization.accounts().map(|node| node.id.clone()));
-        }
-    }
-    zone.accounts.push(account.clone());
-    zone.accounts.sort();
-    zone.accounts.dedup();
+    let zone = completed_zone(zone, organization.as_ref(), [account.clone()]);
     let scenario = Scenario::exposure_frame(
-        &arguments.policy.display().to_string(),
+        &policy_path.display().to_string(),
         Arc::new(policy),
         kind,
-        &arguments.resource,
+        resource,
         &account,
         organization,
     );
@@ -126,32 +221,18 @@ pub fn run(arguments: &ExposureArguments, out: &mut dyn Write) -> u8 {
         principal_account: None,
         resource_account: Some(account.clone()),
     });
-    let exposure: ResourceExposure = match find_exposure(
+    match find_exposure(
         &setup,
-        &arguments.resource,
+        resource,
         &account,
         &zone,
         &QueryOptions::default(),
         arguments.limit,
     ) {
-        Ok(exposure) => exposure,
+        Ok(exposure) => render(&[exposure], &zone, arguments.format, out),
         Err(error) => {
             eprintln!("error: {error}");
-            return exit::INCONCLUSIVE;
+            exit::INCONCLUSIVE
         }
-    };
-    let rendered = match arguments.format {
-        OutputFormat::Text => exposure_text(&exposure, &zone),
-        OutputFormat::Json => {
-            serde_json::to_string_pretty(&exposure_json(&exposure)).unwrap_or_default()
-        }
-    };
-    let _ = writeln!(out, "{}", rendered.trim_end());
-    if exposure.incomplete.is_some() {
-        exit::INCONCLUSIVE
-    } else if exposure.findings.is_empty() {
-        exit::HOLDS
-    } else {
-        exit::VIOLATED
     }
 }

@@ -19,6 +19,7 @@
 //! "Cross-account policy evaluation logic"
 //! (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic-cross-account.html).
 
+pub mod inventory;
 pub mod public;
 
 use crate::eval::{EvaluatedDecision, StatementReference};
@@ -254,8 +255,9 @@ fn class_region(interpretation: &SymbolicInterpretation<'_>, class: &PrincipalCl
     }
 }
 
-/// Every way in from outside `zone` that `setup` allows, at most `limit`
-/// findings.
+/// Every way in from outside `zone` that `setup` allows on `resource` (an
+/// ARN, or `arn:…/*` for every resource under a prefix, such as a bucket's
+/// objects) of `account`, at most `limit` findings.
 pub fn find_exposure(
     setup: &Setup<'_>,
     resource: &str,
@@ -264,8 +266,12 @@ pub fn find_exposure(
     options: &QueryOptions,
     limit: usize,
 ) -> Result<ResourceExposure, QueryError> {
+    // `arn:aws:s3:::bucket/*` stands for every object of the bucket; any
+    // other text is one resource exactly.
+    let objects = resource.ends_with("/*") && resource.starts_with("arn:");
     let constraints = RequestConstraints {
-        resource_is: Some(resource.to_string()),
+        resource_is: (!objects).then(|| resource.to_string()),
+        resource: objects.then(|| resource.to_string()),
         resource_account: Some(account.to_string()),
         ..RequestConstraints::default()
     };

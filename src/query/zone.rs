@@ -10,6 +10,7 @@ use super::error::{InconclusiveReason, QueryError};
 use crate::eval::{Decision, EvaluatedDecision};
 use crate::request::ConcreteRequest;
 use crate::semantics::derived_keys::DerivedKeyFacts;
+use crate::semantics::Interpretation;
 use crate::semantics::Setup;
 use crate::symbolic::{RequestModel, SymbolicInterpretation, Term};
 
@@ -124,6 +125,15 @@ pub(crate) fn encode_outside_zone(
                 .and2(&value.1.equals(&Term::string(organization))),
         );
     }
+    // A service assuming a role acts for whoever passed it the role, which
+    // takes iam:PassRole in the role's own account.
+    inside_parts.push(service.and2(&Term::and([
+        interpretation.action_matches(&crate::policy::ActionPattern::new("sts:AssumeRole")),
+        interpretation.resource_matches(&crate::policy::ResourcePattern::new(
+            "arn:*:iam::*:role/*",
+            false,
+        )),
+    ])));
     let inside = Term::or(inside_parts);
     let mut constraint = constraints.symbolic(&interpretation);
     if let (Some(organization), Some(key)) =
@@ -154,10 +164,18 @@ pub(crate) fn encode_outside_zone(
 
 /// Whether a request's principal is outside the zone: not an IAM principal
 /// of one of its accounts, and not a service acting for one of them
-/// (`aws:SourceAccount`) or for the zone's organization (`aws:SourceOrgID`).
+/// (`aws:SourceAccount`) or for the zone's organization (`aws:SourceOrgID`),
+/// nor a service assuming a role (it acts for whoever passed it the role,
+/// which takes `iam:PassRole` in the role's account:
+/// https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html).
 pub fn is_outside(zone: &Zone, request: &ConcreteRequest) -> bool {
     let principal = &request.principal;
     if principal.kind == crate::request::PrincipalKind::Service {
+        if request.action_lowercase == "sts:assumerole"
+            && crate::semantics::service_rules::is_role_arn(&request.resource)
+        {
+            return false;
+        }
         let source = |key: &str| request.context.first_value(key).map(str::to_string);
         let for_zone_account =
             source("aws:sourceaccount").is_some_and(|account| zone.accounts.contains(&account));

@@ -22,20 +22,11 @@ fn finding_json(finding: &ExposureFinding) -> Value {
     })
 }
 
-/// The whole answer as JSON.
-pub fn exposure_json(exposure: &ResourceExposure) -> Value {
-    let verdict = match (&exposure.incomplete, exposure.findings.is_empty()) {
-        (Some(_), _) => "inconclusive",
-        (None, true) => "contained",
-        (None, false) => "exposed",
-    };
+fn resource_json(exposure: &ResourceExposure) -> Value {
     let mut object = json!({
-        "verdict": verdict,
+        "resource": exposure.resource,
         "complete": exposure.incomplete.is_none(),
-        "resources": [{
-            "resource": exposure.resource,
-            "findings": exposure.findings.iter().map(finding_json).collect::<Vec<_>>(),
-        }],
+        "findings": exposure.findings.iter().map(finding_json).collect::<Vec<_>>(),
         "solver_checks": exposure.solver_checks,
     });
     if let Some(reason) = &exposure.incomplete {
@@ -48,8 +39,77 @@ pub fn exposure_json(exposure: &ResourceExposure) -> Value {
     object
 }
 
-/// The findings for people, then the proof (or why there is none).
-pub fn exposure_text(exposure: &ResourceExposure, zone: &Zone) -> String {
+/// The verdict over resources: `inconclusive` when some enumeration
+/// stopped, else `exposed` when some resource has a finding, else
+/// `contained`.
+pub fn exposure_verdict(exposures: &[ResourceExposure]) -> &'static str {
+    if exposures
+        .iter()
+        .any(|exposure| exposure.incomplete.is_some())
+    {
+        "inconclusive"
+    } else if exposures
+        .iter()
+        .any(|exposure| !exposure.findings.is_empty())
+    {
+        "exposed"
+    } else {
+        "contained"
+    }
+}
+
+/// The whole answer as JSON.
+pub fn exposure_json(exposures: &[ResourceExposure]) -> Value {
+    let mut object = json!({
+        "verdict": exposure_verdict(exposures),
+        "complete": exposures.iter().all(|exposure| exposure.incomplete.is_none()),
+        "resources": exposures.iter().map(resource_json).collect::<Vec<_>>(),
+        "solver_checks": exposures.iter().map(|exposure| exposure.solver_checks).sum::<usize>(),
+    });
+    if let [only] = exposures {
+        if let Some(reason) = &only.incomplete {
+            object["reason"] = json!(reason.to_string());
+        }
+    }
+    object
+}
+
+/// Every resource with findings or an incomplete search, then a count of
+/// the contained ones.
+pub fn exposure_text(exposures: &[ResourceExposure], zone: &Zone) -> String {
+    if let [only] = exposures {
+        return resource_text(only, zone);
+    }
+    let mut text = String::new();
+    let contained = exposures
+        .iter()
+        .filter(|exposure| exposure.findings.is_empty() && exposure.incomplete.is_none())
+        .count();
+    let _ = writeln!(
+        text,
+        "{}: {} resources, {} exposed, {contained} contained (proved), {} incomplete",
+        exposure_verdict(exposures),
+        exposures.len(),
+        exposures
+            .iter()
+            .filter(|exposure| !exposure.findings.is_empty())
+            .count(),
+        exposures
+            .iter()
+            .filter(|exposure| exposure.incomplete.is_some())
+            .count()
+    );
+    for exposure in exposures {
+        if !exposure.findings.is_empty() || exposure.incomplete.is_some() {
+            let _ = writeln!(text, "\n{}", resource_text(exposure, zone).trim_end());
+        }
+    }
+    text
+}
+
+/// One resource's findings for people, then the proof (or why there is
+/// none).
+fn resource_text(exposure: &ResourceExposure, zone: &Zone) -> String {
     let mut text = String::new();
     let zone_words = {
         let mut parts = vec![format!("accounts {}", zone.accounts.join(", "))];

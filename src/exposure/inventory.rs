@@ -1,0 +1,95 @@
+//! Exposure of every resource of an inventory: each resource with a policy
+//! (bucket, key, queue, topic, function, secret, repository) and each role's
+//! trust policy becomes its exposure frame (`Scenario::exposure_frame`,
+//! with the organization's RCPs), and is searched on its own thread. An S3
+//! bucket is searched twice: the bucket itself, and its objects
+//! (`arn:…:s3:::bucket/*`), since one bucket policy speaks for both.
+
+use super::{find_exposure, ResourceExposure};
+use crate::inventory::Inventory;
+use crate::policy::PolicyDocument;
+use crate::query::{QueryError, QueryOptions, Zone};
+use crate::scenario::{ResourceKind, Scenario, SetupScope};
+use rayon::prelude::*;
+use std::sync::Arc;
+
+/// One thing to search: a resource (or a bucket's objects), its kind, its
+/// account and its policy.
+struct Target {
+    resource: String,
+    kind: ResourceKind,
+    account: String,
+    policy: Arc<PolicyDocument>,
+}
+
+fn targets(inventory: &Inventory) -> Vec<Target> {
+    let mut targets = Vec::new();
+    for resource in inventory.resources() {
+        let Some(policy) = &resource.policy else {
+            continue;
+        };
+        let kind = ResourceKind::parse(resource.resource_type.name()).unwrap_or_default();
+        targets.push(Target {
+            resource: resource.arn.clone(),
+            kind,
+            account: resource.account.clone(),
+            policy: policy.document.clone(),
+        });
+        if resource.resource_type == crate::inventory::resources::ResourceType::S3Bucket {
+            targets.push(Target {
+                resource: format!("{}/*", resource.arn),
+                kind,
+                account: resource.account.clone(),
+                policy: policy.document.clone(),
+            });
+        }
+    }
+    for (account_id, account) in &inventory.accounts {
+        for role in account.roles.values() {
+            if let Some(trust) = &role.trust_policy {
+                targets.push(Target {
+                    resource: role.arn.clone(),
+                    kind: ResourceKind::IamRole,
+                    account: account_id.clone(),
+                    policy: trust.document.clone(),
+                });
+            }
+        }
+    }
+    targets.sort_by(|left, right| left.resource.cmp(&right.resource));
+    targets
+}
+
+/// Every resource's exposure, in ARN order.
+pub fn inventory_exposure(
+    inventory: &Inventory,
+    zone: &Zone,
+    options: &QueryOptions,
+    limit: usize,
+) -> Result<Vec<ResourceExposure>, QueryError> {
+    targets(inventory)
+        .par_iter()
+        .map(|target| {
+            let scenario = Scenario::exposure_frame(
+                &inventory.source,
+                target.policy.clone(),
+                target.kind,
+                &target.resource,
+                &target.account,
+                inventory.organization.clone(),
+            );
+            let setup = scenario.setup(&SetupScope {
+                principal_account: None,
+                resource_account: Some(target.account.clone()),
+            });
+            find_exposure(
+                &setup,
+                &target.resource,
+                &target.account,
+                zone,
+                options,
+                limit,
+            )
+        })
+        .collect()
+}
