@@ -407,3 +407,6 @@ fn granting_statements<'p>(
         })
         .collect()
 }
+
+#[cfg(test)]
+mod property_tests;
