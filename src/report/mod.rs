@@ -3,8 +3,8 @@
 
 pub mod comparison;
 pub mod decision;
-pub mod exposure;
 pub mod explanation;
+pub mod exposure;
 pub mod findings;
 pub mod gate;
 pub mod sarif;
