@@ -16,6 +16,9 @@
 //! | `aws_iam_group_policy`, `…_attachment` | `group`, `name`, `policy` / `policy_arn` |
 //! | `aws_iam_group_membership` | `group`, `users[]` |
 //!
+//! A customer managed policy whose ARN is known only after apply is filed
+//! under the account of each principal that attaches it (IAM attaches a
+//! customer managed policy only in its own account).
 //! A principal whose ARN is known only after apply is filed under its
 //! account when another value names it, else under
 //! [`PROVIDER_ACCOUNT`](super::PROVIDER_ACCOUNT), with the ARN built from
@@ -25,7 +28,7 @@
 //! Trusts `embedded_policy` for the documents and `plan.rs` for the shape.
 
 use super::plan::{Attribute, Known, Plan, PlanSide, ResourceChange, SideValues};
-use super::{account_of_arn, SideReport, UnknownEffect, UnknownValue};
+use super::{account_of_arn, SideReport, UnknownEffect, UnknownValue, PROVIDER_ACCOUNT};
 use crate::ingest::embedded_policy::{read_policy, PolicyCache};
 use crate::ingest::located_file::LocatedFile;
 use crate::inventory::principals::inline_policy_label;
@@ -64,6 +67,9 @@ struct Reader<'a, 'f> {
     report: &'a mut SideReport,
     /// The ARN of each `aws_iam_policy` on this side, by address.
     policy_arns: HashMap<&'f str, String>,
+    /// The policies whose ARN is known only after apply, by placeholder
+    /// ARN: refiled under the account of the principal that attaches them.
+    unfiled_policies: HashMap<String, Arc<ManagedPolicy>>,
 }
 
 fn tags(
@@ -146,6 +152,26 @@ impl<'f> Reader<'_, 'f> {
         })
     }
 
+    /// A customer managed policy is attached in its own account: one whose
+    /// ARN is known only after apply is filed under the attaching
+    /// principal's account too, with that account in its ARN.
+    fn refiled(&mut self, arn: String, account: &str) -> String {
+        let Some(policy) = self.unfiled_policies.get(&arn).cloned() else {
+            return arn;
+        };
+        if account == PROVIDER_ACCOUNT {
+            return arn;
+        }
+        let arn = iam_arn(account, "policy", &policy.path, &policy.name);
+        let mut copy = (*policy).clone();
+        copy.arn = arn.clone();
+        self.inventory
+            .account_mut(account)
+            .managed_policies
+            .insert(arn.clone(), Arc::new(copy));
+        arn
+    }
+
     fn attached(&self, arn: String, name: &str, node: &JsonNode, path: &str) -> AttachedPolicy {
         AttachedPolicy {
             arn,
@@ -197,19 +223,20 @@ impl<'f> Reader<'_, 'f> {
         else {
             return Ok(());
         };
+        let managed = Arc::new(ManagedPolicy {
+            arn: arn.clone(),
+            name,
+            path,
+            default_version: String::new(),
+            policy,
+        });
+        if known_arn.is_none() {
+            self.unfiled_policies.insert(arn.clone(), managed.clone());
+        }
         self.inventory
             .account_mut(&account)
             .managed_policies
-            .insert(
-                arn.clone(),
-                Arc::new(ManagedPolicy {
-                    arn,
-                    name,
-                    path,
-                    default_version: String::new(),
-                    policy,
-                }),
-            );
+            .insert(arn, managed);
         Ok(())
     }
 
@@ -278,6 +305,7 @@ impl<'f> Reader<'_, 'f> {
                     };
                     match self.policy_arn(change, known, "managed_policy_arns") {
                         Some(arn) => {
+                            let arn = self.refiled(arn, &account);
                             attached_policies.push(self.attached(arn, "", item.node, &item.path))
                         }
                         None => self.report.unknown(UnknownValue::new(
@@ -302,6 +330,7 @@ impl<'f> Reader<'_, 'f> {
                     && values.items(file, "managed_policy_arns")?.is_empty()
                 {
                     if let Some(arn) = self.policy_arn(change, None, "managed_policy_arns") {
+                        let arn = self.refiled(arn, &account);
                         attached_policies.push(self.attached(
                             arn,
                             "",
@@ -321,10 +350,9 @@ impl<'f> Reader<'_, 'f> {
                     tags: tags(file, values)?,
                     provenance,
                 };
-                self.inventory
-                    .account_mut(&account)
-                    .roles
-                    .insert(name, role);
+                let holder = self.inventory.account_mut(&account);
+                holder.iam_collected = true;
+                holder.roles.insert(name, role);
             }
             "user" => {
                 let user = User {
@@ -338,10 +366,9 @@ impl<'f> Reader<'_, 'f> {
                     tags: tags(file, values)?,
                     provenance,
                 };
-                self.inventory
-                    .account_mut(&account)
-                    .users
-                    .insert(name, user);
+                let holder = self.inventory.account_mut(&account);
+                holder.iam_collected = true;
+                holder.users.insert(name, user);
             }
             _ => {
                 let group = Group {
@@ -352,10 +379,9 @@ impl<'f> Reader<'_, 'f> {
                     attached_policies: Vec::new(),
                     provenance,
                 };
-                self.inventory
-                    .account_mut(&account)
-                    .groups
-                    .insert(name, group);
+                let holder = self.inventory.account_mut(&account);
+                holder.iam_collected = true;
+                holder.groups.insert(name, group);
             }
         }
         Ok(())
@@ -426,6 +452,7 @@ impl<'f> Reader<'_, 'f> {
                 ));
                 return Ok(());
             };
+            let arn = self.refiled(arn, &account);
             let attached = self.attached(arn, "", values.node, &values.path);
             let holder = self.inventory.account_mut(&account);
             match kind {
@@ -537,6 +564,7 @@ pub fn read_side(
         cache,
         report,
         policy_arns: HashMap::new(),
+        unfiled_policies: HashMap::new(),
     };
     // Policies and principals first, then what refers to them.
     for pass in 0..2 {
