@@ -826,7 +826,6 @@ pub fn build(
         }
     }
     plan_accounts.extend(implied_accounts);
-    drop(node_policies);
     if assumed_full_access > 0 {
         report.note(format!(
             "{FULL_AWS_ACCESS} is assumed attached at every root, OU and account where the plan does not attach {FULL_AWS_ACCESS_ID} ({assumed_full_access} node(s) on the {} side), as AWS attaches it by default",
