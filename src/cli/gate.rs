@@ -1,12 +1,15 @@
 //! `iamz gate OLD NEW`: does a change to the organization's SCPs or RCPs
 //! widen access in any member account? Each side is an organization file
-//! or a collected folder. Exit 0 when nothing widens (narrowing is
+//! or a collected folder; with `--plan PLAN.json`, the sides are a
+//! Terraform plan's before and after (what was assumed is in the notes,
+//! and accounts under a policy known only after apply are inconclusive). Exit 0 when nothing widens (narrowing is
 //! reported and passes), 1 on a widening not allowed by
 //! `--allow-widening`, 2 on bad input, 3 when some account is
 //! inconclusive.
 
 use super::{bad_input, exit};
 use crate::gate::{gate, GateOptions, GateVerdict, Shard};
+use crate::ingest::terraform::{read_plan, PlanSide, UnknownEffect, UnknownValue};
 use crate::org::Organization;
 use crate::query::QueryOptions;
 use crate::report::gate::{gate_json, gate_markdown, gate_sarif, gate_text};
@@ -30,9 +33,15 @@ pub enum GateFormat {
 pub struct GateArguments {
     /// The organization before the change: an organization file
     /// (docs/formats.md) or a folder of collected AWS CLI output.
-    pub old: PathBuf,
+    #[arg(required_unless_present = "plan", conflicts_with = "plan")]
+    pub old: Option<PathBuf>,
     /// The organization after the change.
-    pub new: PathBuf,
+    #[arg(required_unless_present = "plan", conflicts_with = "plan")]
+    pub new: Option<PathBuf>,
+    /// A Terraform plan (`terraform show -json PLAN`): its before and
+    /// after are the two sides.
+    #[arg(long, value_name = "PLAN.json")]
+    pub plan: Option<PathBuf>,
     #[arg(long, value_enum, default_value_t)]
     pub format: GateFormat,
     /// An account id, OU or root (id or name) whose widening is intended:
@@ -69,6 +78,48 @@ pub fn load_organization(path: &Path) -> Result<Organization, String> {
     Ok(organization)
 }
 
+/// The two organizations to compare, and what the reader of a plan says
+/// of them.
+struct GateSides {
+    old: Organization,
+    new: Organization,
+    old_file: String,
+    new_file: String,
+    notes: Vec<String>,
+    /// Values of the organization known only after apply.
+    unknown: Vec<UnknownValue>,
+}
+
+/// The before and after organizations of a plan. A side without any
+/// organization (a plan that creates or destroys the whole organization)
+/// is an error: there is nothing to compare it with.
+fn load_plan(path: &Path) -> Result<GateSides, String> {
+    let plan = read_plan(path).map_err(|error| error.to_string())?;
+    for warning in plan.before.warnings.iter().chain(&plan.after.warnings) {
+        eprintln!("warning: {warning}");
+    }
+    let file = path.display().to_string();
+    let organization = |side: PlanSide| {
+        plan.side(side).organization.clone().ok_or_else(|| {
+            format!("{file}: the plan's {} side has no AWS Organizations resource, so there is no organization to gate", side.name())
+        })
+    };
+    let old = organization(PlanSide::Before)?;
+    let new = organization(PlanSide::After)?;
+    Ok(GateSides {
+        old,
+        new,
+        old_file: format!("{file} (before)"),
+        new_file: format!("{file} (after)"),
+        notes: plan.notes,
+        unknown: plan
+            .unknown_values
+            .into_iter()
+            .filter(|value| value.effect != UnknownEffect::Inventory)
+            .collect(),
+    })
+}
+
 pub fn run(arguments: &GateArguments, out: &mut dyn Write) -> u8 {
     let shard = match &arguments.shard {
         Some(text) => match Shard::parse(text) {
@@ -77,12 +128,24 @@ pub fn run(arguments: &GateArguments, out: &mut dyn Write) -> u8 {
         },
         None => None,
     };
-    let old = match load_organization(&arguments.old) {
-        Ok(organization) => organization,
-        Err(message) => return bad_input(&message),
+    let sides = match &arguments.plan {
+        Some(plan) => load_plan(plan),
+        None => match (&arguments.old, &arguments.new) {
+            (Some(old), Some(new)) => load_organization(old).and_then(|old_side| {
+                Ok(GateSides {
+                    old: old_side,
+                    new: load_organization(new)?,
+                    old_file: old.display().to_string(),
+                    new_file: new.display().to_string(),
+                    notes: Vec::new(),
+                    unknown: Vec::new(),
+                })
+            }),
+            _ => Err("OLD and NEW, or --plan PLAN.json, are needed".to_string()),
+        },
     };
-    let new = match load_organization(&arguments.new) {
-        Ok(organization) => organization,
+    let sides = match sides {
+        Ok(sides) => sides,
         Err(message) => return bad_input(&message),
     };
     let options = GateOptions {
@@ -94,11 +157,11 @@ pub fn run(arguments: &GateArguments, out: &mut dyn Write) -> u8 {
         shard,
         class_limit: 0,
     };
-    let report = match gate(
-        &old,
-        &new,
-        &arguments.old.display().to_string(),
-        &arguments.new.display().to_string(),
+    let mut report = match gate(
+        &sides.old,
+        &sides.new,
+        &sides.old_file,
+        &sides.new_file,
         &options,
     ) {
         Ok(report) => report,
@@ -107,6 +170,21 @@ pub fn run(arguments: &GateArguments, out: &mut dyn Write) -> u8 {
             return exit::INCONCLUSIVE;
         }
     };
+    report.notes.extend(sides.notes);
+    for value in &sides.unknown {
+        let nodes = match &value.effect {
+            UnknownEffect::OrganizationNodes(nodes) => Some(nodes.as_slice()),
+            _ => None,
+        };
+        report.mark_inconclusive(
+            nodes,
+            format!(
+                "inconclusive where it applies ({} side): {}",
+                value.side.name(),
+                value.warning
+            ),
+        );
+    }
     let rendered = match arguments.format {
         GateFormat::Text => gate_text(&report),
         GateFormat::Json => serde_json::to_string_pretty(&gate_json(&report)).unwrap_or_default(),

@@ -1,10 +1,12 @@
 //! `iamz inventory SOURCE [--format text|json]`: what was read from a
-//! collected folder — counts per kind and per account, and every warning
+//! collected folder, or from a Terraform plan (its before and after
+//! inventories, and what was assumed where the plan is silent) — counts per kind and per account, and every warning
 //! with its location — so that users can see that iamz understood their
 //! data. Bad input exits 2 with every problem located.
 
 use super::{bad_input, exit, OutputFormat};
 use crate::ingest::read_inventory;
+use crate::ingest::terraform::{is_plan_file, read_plan, PlanSide};
 use crate::inventory::summary::InventorySummary;
 use std::fmt::Write as _;
 use std::io::Write;
@@ -13,13 +15,17 @@ use std::path::PathBuf;
 #[derive(Debug, clap::Args)]
 pub struct InventoryArguments {
     /// A folder of collected AWS CLI output (see `scripts/collect-aws` and
-    /// docs/formats.md, "Collected AWS CLI output").
+    /// docs/formats.md, "Collected AWS CLI output"), or a Terraform plan
+    /// as `terraform show -json PLAN` prints it.
     pub source: PathBuf,
     #[arg(long, value_enum, default_value_t)]
     pub format: OutputFormat,
 }
 
 pub fn run(arguments: &InventoryArguments, out: &mut dyn Write) -> u8 {
+    if arguments.source.is_file() && is_plan_file(&arguments.source) {
+        return run_plan(arguments, out);
+    }
     let inventory = match read_inventory(&arguments.source) {
         Ok(inventory) => inventory,
         Err(error) => return bad_input(&error),
@@ -28,6 +34,57 @@ pub fn run(arguments: &InventoryArguments, out: &mut dyn Write) -> u8 {
     let rendered = match arguments.format {
         OutputFormat::Json => serde_json::to_string_pretty(&summary).unwrap_or_default(),
         OutputFormat::Text => summary_text(&summary),
+    };
+    let _ = writeln!(out, "{}", rendered.trim_end());
+    exit::HOLDS
+}
+
+/// A plan: the summaries of both sides, the notes, and the values known
+/// only after apply that decide access.
+fn run_plan(arguments: &InventoryArguments, out: &mut dyn Write) -> u8 {
+    let plan = match read_plan(&arguments.source) {
+        Ok(plan) => plan,
+        Err(error) => return bad_input(&error),
+    };
+    let rendered = match arguments.format {
+        OutputFormat::Json => serde_json::to_string_pretty(&serde_json::json!({
+            "before": plan.before.summary(),
+            "after": plan.after.summary(),
+            "notes": plan.notes,
+            "unknown_values": plan.unknown_values,
+        }))
+        .unwrap_or_default(),
+        OutputFormat::Text => {
+            let mut text = String::new();
+            for side in PlanSide::BOTH {
+                let _ = writeln!(text, "== {} apply ==", side.name());
+                text.push_str(&summary_text(&plan.side(side).summary()));
+                text.push('\n');
+            }
+            if !plan.notes.is_empty() {
+                let _ = writeln!(text, "assumed where the plan is silent:");
+                for note in &plan.notes {
+                    let _ = writeln!(text, "  note: {note}");
+                }
+            }
+            if !plan.unknown_values.is_empty() {
+                let _ = writeln!(
+                    text,
+                    "\n{} known only after apply (never guessed):",
+                    plural(plan.unknown_values.len(), "value", "values")
+                );
+                for value in &plan.unknown_values {
+                    let _ = writeln!(
+                        text,
+                        "  {} {}: {}",
+                        value.side.name(),
+                        value.attribute,
+                        value.warning
+                    );
+                }
+            }
+            text
+        }
     };
     let _ = writeln!(out, "{}", rendered.trim_end());
     exit::HOLDS

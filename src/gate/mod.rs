@@ -214,6 +214,32 @@ impl GateReport {
             .iter()
             .any(|account| account.verdict.widens() && !account.widening_allowed)
     }
+
+    /// Marks inconclusive the member accounts at or under any of `nodes`
+    /// (root, OU or account ids; every member account when `None`): a side
+    /// of the change is not fully known there (a Terraform plan's value
+    /// known only after apply), so no verdict is given. `note` says why;
+    /// the overall verdict follows.
+    pub fn mark_inconclusive(&mut self, nodes: Option<&[String]>, note: String) {
+        for account in &mut self.accounts {
+            let affected = account.standing != AccountStanding::Management
+                && nodes.is_none_or(|nodes| account.path_ids.iter().any(|id| nodes.contains(id)));
+            if affected {
+                // Findings made with the unknown part left out would
+                // claim what is not known.
+                account.verdict = GateVerdict::Inconclusive;
+                account.findings.clear();
+                account.gained_actions.clear();
+                account.lost_actions.clear();
+                account.gained_described.clear();
+                account.lost_described.clear();
+            }
+        }
+        if !self.notes.contains(&note) {
+            self.notes.push(note);
+        }
+        self.verdict = overall_verdict(&self.accounts);
+    }
 }
 
 /// One shard of the accounts: the `index`-th (1-based) of `count`.

@@ -4,8 +4,9 @@
 //! Beside them, readers of one request as AWS recorded it: a CloudTrail
 //! record (`cloudtrail.rs`) and a decoded authorization message
 //! (`authorization_message.rs`), each giving a `RecordedRequest`.
-//! Terraform plan and CloudFormation template readers will sit beside it,
-//! sharing `located_file.rs` (collected JSON with every node located) and
+//! Beside it, the Terraform plan reader (`terraform/`: `terraform show
+//! -json` output, read into a before and an after inventory). A
+//! CloudFormation template reader will sit beside them, sharing `located_file.rs` (collected JSON with every node located) and
 //! `embedded_policy.rs` (policies held as JSON or URL-encoded strings,
 //! located inside the string).
 //!
@@ -20,6 +21,7 @@ pub mod aws_cli;
 pub mod cloudtrail;
 pub mod embedded_policy;
 pub mod located_file;
+pub mod terraform;
 
 use crate::inventory::Inventory;
 use crate::source::InputError;
@@ -69,6 +71,6 @@ pub fn read_inventory(source: &Path) -> Result<Inventory, IngestError> {
     }
     Err(IngestError::Unrecognised {
         path,
-        reason: "expected a folder of collected AWS CLI output (see docs/formats.md, \"Collected AWS CLI output\"); Terraform plans and CloudFormation templates are not read yet".to_string(),
+        reason: "expected a folder of collected AWS CLI output (see docs/formats.md, \"Collected AWS CLI output\"); a Terraform plan is read by `iamz inventory PLAN.json` and `iamz gate --plan PLAN.json`; CloudFormation templates are not read yet".to_string(),
     })
 }
