@@ -290,7 +290,8 @@ pub fn find_exposure(
     let interpretation = SymbolicInterpretation::new(&encoded.model);
     let distinctions =
         ActionDistinctions::of(&setup.policies(), &setup.facts.services_supporting_rcps);
-    let classes = distinctions.catalog_classes();
+    // Only needed once something is found: most policies let no one in.
+    let classes = std::sync::OnceLock::new();
     let fitting: std::collections::HashSet<String> = crate::catalog::Catalog::get()
         .actions_fitting(resource)
         .iter()
@@ -314,7 +315,10 @@ pub fn find_exposure(
             &distinctions.signature(&raw.action_lowercase),
         )];
         let mut actions: Vec<String> = Vec::new();
-        for class in &classes {
+        for class in classes
+            .get_or_init(|| distinctions.catalog_classes())
+            .iter()
+        {
             let mut candidate = access.request.clone();
             candidate.action = class.representative.clone();
             candidate.action_lowercase = class.representative.to_ascii_lowercase();

@@ -112,8 +112,45 @@ impl ActionDistinctions {
     }
 
     /// Every class the catalog's actions fall into, in catalog order of
-    /// their first action, each with its actions (canonical names).
-    pub fn catalog_classes(&self) -> Vec<CatalogClass> {
+    /// their first action, each with its actions (canonical names). Made
+    /// once per set of distinctions and shared: many policies (every role
+    /// trust policy naming `sts:AssumeRole`) read the same patterns.
+    pub fn catalog_classes(&self) -> std::sync::Arc<Vec<CatalogClass>> {
+        type Cache = std::sync::Mutex<
+            std::collections::HashMap<
+                (Vec<String>, Vec<String>),
+                std::sync::Arc<Vec<CatalogClass>>,
+            >,
+        >;
+        static CACHE: OnceLock<Cache> = OnceLock::new();
+        let key = (
+            self.patterns
+                .iter()
+                .map(|pattern| pattern.text.clone())
+                .collect::<Vec<_>>(),
+            self.services_supporting_rcps.clone(),
+        );
+        let cache = CACHE.get_or_init(Default::default);
+        if let Some(classes) = cache
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get(&key)
+        {
+            return classes.clone();
+        }
+        let classes = std::sync::Arc::new(self.compute_catalog_classes());
+        let mut cache = cache
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        // Bounded: a scan of many distinct policies must not grow it forever.
+        if cache.len() >= 256 {
+            cache.clear();
+        }
+        cache.insert(key, classes.clone());
+        classes
+    }
+
+    fn compute_catalog_classes(&self) -> Vec<CatalogClass> {
         let mut classes: indexmap::IndexMap<ActionSignature, CatalogClass> =
             indexmap::IndexMap::new();
         for (lowercase, name) in catalog_actions_lowercase() {
@@ -260,7 +297,7 @@ pub fn enumerate_differences(
                 &distinctions.signature(&raw.action_lowercase),
             )];
             let mut actions: Vec<String> = Vec::new();
-            for class in &classes {
+            for class in classes.iter() {
                 let mut candidate = raw.clone();
                 candidate.action_lowercase = class.representative.to_ascii_lowercase();
                 candidate.action = class.representative.clone();
