@@ -53,3 +53,39 @@ pub fn parse_decision(text: &str) -> Option<Decision> {
         _ => None,
     }
 }
+
+/// Runs `iamz ARGS…` through the command line's own entry; the exit code
+/// and standard output (2 and the message when the arguments do not parse).
+pub fn run_iamz(arguments: &[String]) -> (u8, String) {
+    use clap::Parser;
+    let mut all = vec!["iamz".to_string()];
+    all.extend_from_slice(arguments);
+    let cli = match iamz::cli::Cli::try_parse_from(&all) {
+        Ok(cli) => cli,
+        Err(error) => return (2, format!("arguments do not parse: {error}")),
+    };
+    let mut out = Vec::new();
+    let code = iamz::cli::run(cli.command, &mut out);
+    (code, String::from_utf8_lossy(&out).to_string())
+}
+
+/// The strings of a JSON array (nothing for anything else).
+pub fn strings(value: &serde_json::Value) -> Vec<String> {
+    value
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|item| item.as_str().map(str::to_string))
+        .collect()
+}
+
+/// Whether a summarised action list (`s3:*`, `*`, names) holds `action`.
+pub fn summary_covers(summary: &serde_json::Value, action: &str) -> bool {
+    let service = action.split(':').next().unwrap_or("").to_ascii_lowercase();
+    summary.as_array().into_iter().flatten().any(|entry| {
+        let entry = entry.as_str().unwrap_or_default();
+        entry == "*"
+            || entry.eq_ignore_ascii_case(action)
+            || entry.eq_ignore_ascii_case(&format!("{service}:*"))
+    })
+}

@@ -7,22 +7,9 @@
 //! identity policy allowing everything (its own to write): it must be
 //! allowed. Everything runs through the command line.
 
-use clap::Parser;
-use iamz::cli::{run, Cli};
+use crate::common::{run_iamz as iamz, strings, summary_covers as covers};
 use serde_json::{json, Value};
 use std::path::Path;
-
-fn iamz(arguments: &[String]) -> (u8, String) {
-    let mut all = vec!["iamz".to_string()];
-    all.extend_from_slice(arguments);
-    let cli = match Cli::try_parse_from(&all) {
-        Ok(cli) => cli,
-        Err(error) => return (2, format!("arguments do not parse: {error}")),
-    };
-    let mut out = Vec::new();
-    let code = run(cli.command, &mut out);
-    (code, String::from_utf8_lossy(&out).to_string())
-}
 
 const CLAIM_FIELDS: &[&str] = &[
     "claim",
@@ -36,26 +23,6 @@ const CLAIM_FIELDS: &[&str] = &[
     "organization",
     "expect",
 ];
-
-fn strings(value: &Value) -> Vec<String> {
-    value
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|item| item.as_str().map(str::to_string))
-        .collect()
-}
-
-/// Whether a summarised action list holds `action` (`s3:*`, `*`, names).
-fn covers(summary: &Value, action: &str) -> bool {
-    let service = action.split(':').next().unwrap_or("").to_ascii_lowercase();
-    summary.as_array().into_iter().flatten().any(|entry| {
-        let entry = entry.as_str().unwrap_or_default();
-        entry == "*"
-            || entry.eq_ignore_ascii_case(action)
-            || entry.eq_ignore_ascii_case(&format!("{service}:*"))
-    })
-}
 
 /// `iamz eval` of a finding's request against the resource policy, the
 /// outsider's own side allowing everything.

@@ -7,23 +7,9 @@
 //! claims for it. Everything runs through the command line, as a user
 //! would.
 
-use clap::Parser;
-use iamz::cli::{run, Cli};
+use crate::common::{run_iamz as iamz, strings, summary_covers as covers};
 use serde_json::Value;
 use std::path::Path;
-
-/// Runs `iamz ARGS…`; the exit code and standard output.
-fn iamz(arguments: &[String]) -> (u8, String) {
-    let mut all = vec!["iamz".to_string()];
-    all.extend_from_slice(arguments);
-    let cli = match Cli::try_parse_from(&all) {
-        Ok(cli) => cli,
-        Err(error) => return (2, format!("arguments do not parse: {error}")),
-    };
-    let mut out = Vec::new();
-    let code = run(cli.command, &mut out);
-    (code, String::from_utf8_lossy(&out).to_string())
-}
 
 /// `iamz eval --organization FILE --chain CHAIN --request …`: the decision.
 fn replay(organization: &Path, chain: &str, request: &Value, directory: &Path) -> String {
@@ -49,26 +35,6 @@ fn replay(organization: &Path, chain: &str, request: &Value, directory: &Path) -
         .ok()
         .and_then(|decided| decided["decision"].as_str().map(str::to_string))
         .unwrap_or_else(|| format!("no decision in {out}"))
-}
-
-/// Whether a summarised action list (`s3:*`, `*`, names) holds `action`.
-fn covers(summary: &Value, action: &str) -> bool {
-    let service = action.split(':').next().unwrap_or("").to_ascii_lowercase();
-    summary.as_array().into_iter().flatten().any(|entry| {
-        let entry = entry.as_str().unwrap_or_default();
-        entry == "*"
-            || entry.eq_ignore_ascii_case(action)
-            || entry.eq_ignore_ascii_case(&format!("{service}:*"))
-    })
-}
-
-fn strings(value: &Value) -> Vec<String> {
-    value
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|item| item.as_str().map(str::to_string))
-        .collect()
 }
 
 const CLAIM_FIELDS: &[&str] = &[
