@@ -3,7 +3,8 @@
 //! policies, 5,000 resource policies; buckets are searched twice, for the
 //! bucket and for its objects), whole process.
 //!
-//! Runs `iamz exposure --inventory FOLDER --format json` three times and
+//! Runs `iamz exposure --inventory FOLDER --format json` three times
+//! (`IAMZ_BENCH_RUNS` to change it) and
 //! reports the wall-clock time, the policies searched per second and per
 //! second per core (target: ≥ 200 per core), the findings, and whether
 //! every search was complete; writes `bench/results/exposure.json`.
@@ -29,9 +30,13 @@ fn main() {
         "command: {binary} exposure --inventory {} --format json",
         folder.display()
     );
+    let run_count: usize = std::env::var("IAMZ_BENCH_RUNS")
+        .ok()
+        .and_then(|text| text.parse().ok())
+        .unwrap_or(3);
     let mut runs = Vec::new();
     let mut report = Value::Null;
-    for run in 0..3 {
+    for run in 0..run_count {
         let started = Instant::now();
         let output = Command::new(binary)
             .args([
