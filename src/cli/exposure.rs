@@ -223,7 +223,7 @@ pub fn run(arguments: &ExposureArguments, out: &mut dyn Write) -> u8 {
     });
     match find_exposure(
         &setup,
-        resource,
+        &crate::exposure::ResourceScope::of_arn(resource),
         &account,
         &zone,
         &QueryOptions::default(),

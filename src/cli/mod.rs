@@ -3,6 +3,7 @@
 //! the library and renders; no policy logic lives here.
 
 pub mod actions;
+pub mod check;
 pub mod compare;
 pub mod demo;
 pub mod eval;
@@ -83,6 +84,9 @@ pub enum Command {
     /// Who outside the zone of trust can reach this resource? Findings
     /// that cover every such request, each with a replayed request.
     Exposure(exposure::ExposureArguments),
+    /// IAM Access Analyzer's policy checks, offline: no-public-access,
+    /// access-not-granted.
+    Check(check::CheckArguments),
     /// Join the JSON reports of `iamz gate --shard K/N` into one report.
     Merge(merge::MergeArguments),
     /// Read an inventory (a folder of collected AWS CLI output) and show
@@ -122,6 +126,7 @@ pub fn run(command: Command, out: &mut dyn Write) -> u8 {
         Command::Inventory(arguments) => inventory::run(&arguments, out),
         Command::Gate(arguments) => gate::run(&arguments, out),
         Command::Merge(arguments) => merge::run(&arguments, out),
+        Command::Check(arguments) => check::run(&arguments, out),
         Command::Exposure(arguments) => exposure::run(&arguments, out),
     }
 }

@@ -84,7 +84,7 @@ pub fn inventory_exposure(
             });
             find_exposure(
                 &setup,
-                &target.resource,
+                &super::ResourceScope::of_arn(&target.resource),
                 &target.account,
                 zone,
                 options,

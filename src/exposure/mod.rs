@@ -255,26 +255,63 @@ fn class_region(interpretation: &SymbolicInterpretation<'_>, class: &PrincipalCl
     }
 }
 
-/// Every way in from outside `zone` that `setup` allows on `resource` (an
-/// ARN, or `arn:…/*` for every resource under a prefix, such as a bucket's
-/// objects) of `account`, at most `limit` findings.
+/// Which resources a search asks about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ResourceScope {
+    /// One resource, by its ARN.
+    Exact(String),
+    /// Every resource whose ARN matches the pattern (`arn:aws:s3:::b/*`:
+    /// the bucket's objects).
+    Matching(String),
+    /// Any resource of the account (a policy checked without its
+    /// resource, as Access Analyzer's policy checks do).
+    Any,
+}
+
+impl ResourceScope {
+    /// `arn:…/*` is every resource under the prefix; any other text one
+    /// resource exactly.
+    pub fn of_arn(resource: &str) -> ResourceScope {
+        if resource.ends_with("/*") && resource.starts_with("arn:") {
+            ResourceScope::Matching(resource.to_string())
+        } else {
+            ResourceScope::Exact(resource.to_string())
+        }
+    }
+
+    /// As the report names it.
+    pub fn describe(&self) -> String {
+        match self {
+            ResourceScope::Exact(resource) | ResourceScope::Matching(resource) => resource.clone(),
+            ResourceScope::Any => "any resource".to_string(),
+        }
+    }
+}
+
+/// Every way in from outside `zone` that `setup` allows on the resources
+/// of `scope` in `account`, at most `limit` findings.
 pub fn find_exposure(
     setup: &Setup<'_>,
-    resource: &str,
+    scope: &ResourceScope,
     account: &str,
     zone: &Zone,
     options: &QueryOptions,
     limit: usize,
 ) -> Result<ResourceExposure, QueryError> {
-    // `arn:aws:s3:::bucket/*` stands for every object of the bucket; any
-    // other text is one resource exactly.
-    let objects = resource.ends_with("/*") && resource.starts_with("arn:");
     let constraints = RequestConstraints {
-        resource_is: (!objects).then(|| resource.to_string()),
-        resource: objects.then(|| resource.to_string()),
+        resource_is: match scope {
+            ResourceScope::Exact(resource) => Some(resource.clone()),
+            _ => None,
+        },
+        resource: match scope {
+            ResourceScope::Matching(pattern) => Some(pattern.clone()),
+            _ => None,
+        },
         resource_account: Some(account.to_string()),
         ..RequestConstraints::default()
     };
+    let resource = scope.describe();
+    let resource = resource.as_str();
     let encoded = encode_outside_zone(setup, zone, &constraints)?;
     let mut exposure = ResourceExposure {
         resource: resource.to_string(),
@@ -292,11 +329,18 @@ pub fn find_exposure(
         ActionDistinctions::of(&setup.policies(), &setup.facts.services_supporting_rcps);
     // Only needed once something is found: most policies let no one in.
     let classes = std::sync::OnceLock::new();
-    let fitting: std::collections::HashSet<String> = crate::catalog::Catalog::get()
-        .actions_fitting(resource)
-        .iter()
-        .map(|action| action.full_name().to_string())
-        .collect();
+    // The actions a finding lists: those that act on the resource (any
+    // action when the resource is not given).
+    let fitting: Option<std::collections::HashSet<String>> = match scope {
+        ResourceScope::Exact(resource) | ResourceScope::Matching(resource) => Some(
+            crate::catalog::Catalog::get()
+                .actions_fitting(resource)
+                .iter()
+                .map(|action| action.full_name().to_string())
+                .collect(),
+        ),
+        ResourceScope::Any => None,
+    };
     let goal = encoded.allowed.and2(&encoded.inside.not());
     let mut query = Query::new(&encoded.model, &encoded.constraint, options)?;
     let enumeration = query.enumerate(&goal, limit, |raw: ConcreteRequest| {
@@ -330,7 +374,11 @@ pub fn find_exposure(
                     class
                         .actions
                         .iter()
-                        .filter(|action| fitting.contains(*action))
+                        .filter(|action| {
+                            fitting
+                                .as_ref()
+                                .is_none_or(|fitting| fitting.contains(*action))
+                        })
                         .cloned(),
                 );
             }

@@ -147,7 +147,7 @@ proptest! {
         let scenario = Scenario::exposure_frame("bucket.json", Arc::new(policy), ResourceKind::Generic, RESOURCE, ACCOUNT, None);
         let setup = scenario.setup(&SetupScope { principal_account: None, resource_account: Some(ACCOUNT.to_string()) });
         let zone = Zone { accounts: vec![ACCOUNT.to_string()], organization_id: None };
-        let exposure = find_exposure(&setup, RESOURCE, ACCOUNT, &zone, &QueryOptions::default(), 50).expect("no internal error");
+        let exposure = find_exposure(&setup, &super::ResourceScope::Exact(RESOURCE.to_string()), ACCOUNT, &zone, &QueryOptions::default(), 50).expect("no internal error");
         prop_assert!(exposure.incomplete.is_none(), "{:?}", exposure.incomplete);
         for finding in &exposure.findings {
             prop_assert!(is_outside(&zone, &finding.request));
