@@ -9,7 +9,7 @@
 //!
 //! Exit 0 pass, 1 fail, 2 bad input, 3 inconclusive.
 
-use super::{bad_input, exit, OutputFormat};
+use super::{bad_input, exit, load_policy, resource_type, OutputFormat};
 use crate::eval::evaluate_alone;
 use crate::exposure::{find_exposure, ResourceScope};
 use crate::org::full_access_policy;
@@ -20,8 +20,7 @@ use crate::query::{
 };
 use crate::report::comparison::request_json;
 use crate::report::exposure::exposure_json;
-use crate::scenario::policy_reference::load_policy_file;
-use crate::scenario::{ResourceKind, Scenario, SetupScope};
+use crate::scenario::{Scenario, SetupScope};
 use crate::semantics::alone::PolicyAlone;
 use crate::semantics::Interpretation;
 use crate::symbolic::{RequestModel, SymbolicInterpretation, Term};
@@ -82,12 +81,9 @@ pub fn run(arguments: &CheckArguments, out: &mut dyn Write) -> u8 {
 }
 
 fn no_public_access(arguments: &NoPublicAccessArguments, out: &mut dyn Write) -> u8 {
-    let Some(kind) = ResourceKind::parse(&arguments.resource_type) else {
-        return bad_input(&format!(
-            "--resource-type {}: expected one of {}",
-            arguments.resource_type,
-            ResourceKind::NAMES.join(", ")
-        ));
+    let (kind, policy_kind) = match resource_type(&arguments.resource_type) {
+        Ok(kinds) => kinds,
+        Err(message) => return bad_input(&message),
     };
     if !crate::policy::parse::is_account_id(&arguments.account) {
         return bad_input(&format!(
@@ -95,19 +91,10 @@ fn no_public_access(arguments: &NoPublicAccessArguments, out: &mut dyn Write) ->
             arguments.account
         ));
     }
-    let policy_kind = if kind == ResourceKind::IamRole {
-        PolicyKind::Trust
-    } else {
-        PolicyKind::Resource
-    };
-    let mut warnings = Vec::new();
-    let policy = match load_policy_file(&arguments.policy, policy_kind, &mut warnings) {
+    let policy = match load_policy(&arguments.policy, policy_kind) {
         Ok(policy) => policy,
         Err(error) => return bad_input(&error),
     };
-    for warning in &warnings {
-        eprintln!("warning: {warning}");
-    }
     let scenario = Scenario::exposure_frame(
         &arguments.policy.display().to_string(),
         Arc::new(policy),
@@ -200,14 +187,10 @@ fn no_public_access(arguments: &NoPublicAccessArguments, out: &mut dyn Write) ->
 
 fn access_not_granted(arguments: &AccessNotGrantedArguments, out: &mut dyn Write) -> u8 {
     let kind = arguments.policy_type;
-    let mut warnings = Vec::new();
-    let policy = match load_policy_file(&arguments.policy, kind, &mut warnings) {
+    let policy = match load_policy(&arguments.policy, kind) {
         Ok(policy) => policy,
         Err(error) => return bad_input(&error),
     };
-    for warning in &warnings {
-        eprintln!("warning: {warning}");
-    }
     let catalog = crate::catalog::Catalog::get();
     for action in &arguments.actions {
         if action != "*" && catalog.expand_action_pattern(action).is_empty() {

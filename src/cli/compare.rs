@@ -10,7 +10,6 @@ use crate::query::{
     QueryError, QueryOptions, RequestConstraints, Verdict,
 };
 use crate::report::comparison::{comparison_json, comparison_text};
-use crate::scenario::policy_reference::load_policy_file;
 use crate::scenario::Scenario;
 use crate::source::{InputError, JsonSource};
 use std::io::Write;
@@ -63,12 +62,7 @@ fn load_side(path: &Path, kind: PolicyKind) -> Result<Side, InputError> {
     let source = JsonSource::load(path)?;
     let is_policy = matches!(&source.root.value, JsonValue::Object(members) if members.iter().any(|(key, _)| key.text == "Statement"));
     if is_policy {
-        let mut warnings = Vec::new();
-        let document = load_policy_file(path, kind, &mut warnings)?;
-        for warning in &warnings {
-            eprintln!("warning: {warning}");
-        }
-        Ok(Side::Policy(document))
+        Ok(Side::Policy(super::load_policy(path, kind)?))
     } else {
         let scenario = Scenario::from_source(&source)?;
         for warning in &scenario.warnings {

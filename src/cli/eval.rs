@@ -1,14 +1,13 @@
 //! `iamz eval SCENARIO [--request FILE | --requests FILE.jsonl]`, or
 //! `iamz eval --inventory FOLDER --principal ARN --resource ARN …`.
 
-use super::{bad_input, exit, OutputFormat};
+use super::{bad_input, exit, load_policy, OutputFormat};
 use crate::eval::{evaluate, evaluate_alone};
 use crate::ingest::authorization_message::read_authorization_message;
 use crate::ingest::cloudtrail::{read_cloudtrail, RecordedRequest};
 use crate::org::full_access_policy;
 use crate::policy::{PolicyDocument, PolicyKind};
 use crate::report::decision::{decision_json_line, decision_text};
-use crate::scenario::policy_reference::load_policy_file;
 use crate::scenario::{OrganizationChains, RequestSpec, Scenario, SetupScope};
 use crate::semantics::alone::PolicyAlone;
 use crate::semantics::derived_keys::DerivedKeyFacts;
@@ -106,15 +105,6 @@ enum Subject {
     Scenario(Box<Scenario>),
     /// One policy judged alone; the scenario only reads requests.
     Policy(Box<(PolicyDocument, Scenario)>),
-}
-
-fn load_policy(path: &Path, kind: PolicyKind) -> Result<PolicyDocument, InputError> {
-    let mut warnings = Vec::new();
-    let document = load_policy_file(path, kind, &mut warnings)?;
-    for warning in &warnings {
-        eprintln!("warning: {warning}");
-    }
-    Ok(document)
 }
 
 /// Decides requests against a subject, building each setup once per

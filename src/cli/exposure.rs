@@ -4,14 +4,12 @@
 //! no finding, 1 findings, 2 bad input, 3 incomplete (a limit or the
 //! solver stopped the enumeration).
 
-use super::{bad_input, exit, OutputFormat};
+use super::{bad_input, exit, load_policy, OutputFormat};
 use crate::exposure::inventory::inventory_exposure;
 use crate::exposure::{find_exposure, ResourceExposure};
-use crate::policy::PolicyKind;
 use crate::query::{QueryOptions, Zone};
 use crate::report::exposure::{exposure_json, exposure_text};
-use crate::scenario::policy_reference::load_policy_file;
-use crate::scenario::{ResourceKind, Scenario, SetupScope};
+use crate::scenario::{Scenario, SetupScope};
 use std::io::Write;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -167,25 +165,14 @@ pub fn run(arguments: &ExposureArguments, out: &mut dyn Write) -> u8 {
     ) else {
         return bad_input(&"give POLICY --resource-type T --resource ARN, or --inventory FOLDER");
     };
-    let Some(kind) = ResourceKind::parse(resource_type) else {
-        return bad_input(&format!(
-            "--resource-type {resource_type}: expected one of {}",
-            ResourceKind::NAMES.join(", ")
-        ));
+    let (kind, policy_kind) = match super::resource_type(resource_type) {
+        Ok(kinds) => kinds,
+        Err(message) => return bad_input(&message),
     };
-    let policy_kind = if kind == ResourceKind::IamRole {
-        PolicyKind::Trust
-    } else {
-        PolicyKind::Resource
-    };
-    let mut warnings = Vec::new();
-    let policy = match load_policy_file(policy_path, policy_kind, &mut warnings) {
+    let policy = match load_policy(policy_path, policy_kind) {
         Ok(policy) => policy,
         Err(error) => return bad_input(&error),
     };
-    for warning in &warnings {
-        eprintln!("warning: {warning}");
-    }
     let account = match arguments
         .account
         .clone()

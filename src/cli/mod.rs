@@ -131,6 +131,40 @@ pub fn run(command: Command, out: &mut dyn Write) -> u8 {
     }
 }
 
+/// Loads a policy file given on the command line as `kind`, printing its
+/// warnings on standard error.
+pub(crate) fn load_policy(
+    path: &std::path::Path,
+    kind: crate::policy::PolicyKind,
+) -> Result<crate::policy::PolicyDocument, crate::source::InputError> {
+    let mut warnings = Vec::new();
+    let document = crate::scenario::policy_reference::load_policy_file(path, kind, &mut warnings)?;
+    for warning in &warnings {
+        eprintln!("warning: {warning}");
+    }
+    Ok(document)
+}
+
+/// Reads `--resource-type` (as `iamz exposure` and `iamz check` take it):
+/// the resource's kind and the kind of its policy.
+pub(crate) fn resource_type(
+    text: &str,
+) -> Result<(crate::scenario::ResourceKind, crate::policy::PolicyKind), String> {
+    use crate::scenario::ResourceKind;
+    let kind = ResourceKind::parse(text).ok_or_else(|| {
+        format!(
+            "--resource-type {text}: expected one of {}",
+            ResourceKind::NAMES.join(", ")
+        )
+    })?;
+    let policy_kind = if kind == ResourceKind::IamRole {
+        crate::policy::PolicyKind::Trust
+    } else {
+        crate::policy::PolicyKind::Resource
+    };
+    Ok((kind, policy_kind))
+}
+
 /// Reports a bad-input error on standard error and returns exit code 2.
 pub fn bad_input(error: &dyn std::fmt::Display) -> u8 {
     eprintln!("error: {error}");

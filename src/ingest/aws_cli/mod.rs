@@ -398,7 +398,7 @@ fn read_resource_folders(
 }
 
 /// The sort key of a problem: file, line, column.
-fn problem_key(problem: &InputError) -> (String, usize, usize) {
+pub(crate) fn problem_key(problem: &InputError) -> (String, usize, usize) {
     let diagnostic = match problem {
         InputError::Invalid(diagnostic) => Some(diagnostic),
         InputError::Policy(error) => error.diagnostic(),

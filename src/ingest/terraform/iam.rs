@@ -90,6 +90,29 @@ fn tags(
     Ok(tags)
 }
 
+/// The attached and inline policies of an account's role, user or group
+/// (`kind` is `role`, `user`, or anything else for a group).
+fn policy_lists<'a>(
+    account: &'a mut crate::inventory::Account,
+    kind: &str,
+    name: &str,
+) -> Option<(&'a mut Vec<AttachedPolicy>, &'a mut Vec<InventoryPolicy>)> {
+    match kind {
+        "role" => account
+            .roles
+            .get_mut(name)
+            .map(|role| (&mut role.attached_policies, &mut role.inline_policies)),
+        "user" => account
+            .users
+            .get_mut(name)
+            .map(|user| (&mut user.attached_policies, &mut user.inline_policies)),
+        _ => account
+            .groups
+            .get_mut(name)
+            .map(|group| (&mut group.attached_policies, &mut group.inline_policies)),
+    }
+}
+
 fn iam_arn(account: &str, kind: &str, path: &str, name: &str) -> String {
     format!("arn:aws:iam::{account}:{kind}{path}{name}")
 }
@@ -454,21 +477,11 @@ impl<'f> Reader<'_, 'f> {
             };
             let arn = self.refiled(arn, &account);
             let attached = self.attached(arn, "", values.node, &values.path);
-            let holder = self.inventory.account_mut(&account);
-            match kind {
-                "role" => holder
-                    .roles
-                    .get_mut(&owner_name)
-                    .map(|role| role.attached_policies.push(attached)),
-                "user" => holder
-                    .users
-                    .get_mut(&owner_name)
-                    .map(|user| user.attached_policies.push(attached)),
-                _ => holder
-                    .groups
-                    .get_mut(&owner_name)
-                    .map(|group| group.attached_policies.push(attached)),
-            };
+            if let Some((attached_policies, _)) =
+                policy_lists(self.inventory.account_mut(&account), kind, &owner_name)
+            {
+                attached_policies.push(attached);
+            }
             return Ok(());
         }
         let name = values
@@ -486,21 +499,11 @@ impl<'f> Reader<'_, 'f> {
         else {
             return Ok(());
         };
-        let holder = self.inventory.account_mut(&account);
-        match kind {
-            "role" => holder
-                .roles
-                .get_mut(&owner_name)
-                .map(|role| role.inline_policies.push(policy)),
-            "user" => holder
-                .users
-                .get_mut(&owner_name)
-                .map(|user| user.inline_policies.push(policy)),
-            _ => holder
-                .groups
-                .get_mut(&owner_name)
-                .map(|group| group.inline_policies.push(policy)),
-        };
+        if let Some((_, inline_policies)) =
+            policy_lists(self.inventory.account_mut(&account), kind, &owner_name)
+        {
+            inline_policies.push(policy);
+        }
         Ok(())
     }
 

@@ -258,7 +258,7 @@ pub fn read_plan_file(file: &LocatedFile) -> Result<TerraformPlan, IngestError> 
         sides.push(inventory);
     }
     if !problems.is_empty() {
-        problems.sort_by_key(problem_key);
+        problems.sort_by_key(crate::ingest::aws_cli::problem_key);
         return Err(IngestError::Invalid(Problems(problems)));
     }
     let after = sides.pop().unwrap_or_else(|| Inventory::new(&file.file));
@@ -269,22 +269,6 @@ pub fn read_plan_file(file: &LocatedFile) -> Result<TerraformPlan, IngestError> 
         notes,
         unknown_values,
     })
-}
-
-fn problem_key(problem: &InputError) -> (String, usize, usize) {
-    let diagnostic = match problem {
-        InputError::Invalid(diagnostic) => Some(diagnostic),
-        InputError::Policy(error) => error.diagnostic(),
-        _ => None,
-    };
-    match diagnostic {
-        Some(diagnostic) => (
-            diagnostic.location.file.clone(),
-            diagnostic.location.position.line,
-            diagnostic.location.position.column,
-        ),
-        None => (problem.to_string(), 0, 0),
-    }
 }
 
 /// The account an ARN names, else the placeholder provider account.
