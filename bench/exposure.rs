@@ -13,51 +13,27 @@
 //! the system temporary folder's `iamz-bench-inventory`).
 
 mod synthetic_organization;
+mod whole_process;
 
-use serde_json::{json, Value};
+use serde_json::json;
 use std::path::PathBuf;
-use std::process::Command;
-use std::time::Instant;
 
 fn main() {
     let folder = std::env::var_os("IAMZ_BENCH_INVENTORY")
         .map(PathBuf::from)
         .unwrap_or_else(|| std::env::temp_dir().join("iamz-bench-inventory"));
     synthetic_organization::generate(&folder);
-    let binary = env!("CARGO_BIN_EXE_iamz");
     let threads = std::thread::available_parallelism().map_or(1, usize::from);
-    println!(
-        "command: {binary} exposure --inventory {} --format json",
-        folder.display()
+    let (runs, report) = whole_process::time_runs(
+        &[
+            "exposure".to_string(),
+            "--inventory".to_string(),
+            folder.display().to_string(),
+            "--format".to_string(),
+            "json".to_string(),
+        ],
+        3,
     );
-    let run_count: usize = std::env::var("IAMZ_BENCH_RUNS")
-        .ok()
-        .and_then(|text| text.parse().ok())
-        .unwrap_or(3);
-    let mut runs = Vec::new();
-    let mut report = Value::Null;
-    for run in 0..run_count {
-        let started = Instant::now();
-        let output = Command::new(binary)
-            .args([
-                "exposure",
-                "--inventory",
-                &folder.display().to_string(),
-                "--format",
-                "json",
-            ])
-            .output()
-            .expect("runs iamz");
-        let seconds = started.elapsed().as_secs_f64();
-        report = serde_json::from_slice(&output.stdout)
-            .unwrap_or_else(|error| panic!("{error}: {}", String::from_utf8_lossy(&output.stderr)));
-        println!(
-            "run {}: {seconds:.2} s (exit {:?})",
-            run + 1,
-            output.status.code()
-        );
-        runs.push(seconds);
-    }
     let resources = report["resources"].as_array().cloned().unwrap_or_default();
     let searched = resources.len();
     let exposed = resources

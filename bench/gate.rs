@@ -16,33 +16,18 @@
 //!
 //! Run: `cargo bench --bench gate`.
 
+mod synthetic_organization;
+mod whole_process;
+
 use iamz::policy::{parse_policy, PolicyKind};
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
-use std::process::Command;
-use std::time::Instant;
+use synthetic_organization::Choices;
 
 const ACCOUNTS: usize = 1_000;
 const TOP_UNITS: usize = 10;
 const UNITS_PER_TOP: usize = 4;
 const MANAGEMENT: &str = "100000000000";
-
-/// SplitMix64: a fixed, dependency-free stream of choices.
-struct Choices(u64);
-
-impl Choices {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, bound: usize) -> usize {
-        (self.next() % bound as u64) as usize
-    }
-}
 
 /// The corpus SCPs iamz parses, by a name usable as a policy key.
 fn corpus_scps() -> Vec<(String, Value)> {
@@ -155,37 +140,16 @@ fn main() {
     let (old, new) = (folder.join("old.json"), folder.join("new.json"));
     std::fs::write(&old, organization(&corpus, false).to_string()).expect("writes OLD");
     std::fs::write(&new, organization(&corpus, true).to_string()).expect("writes NEW");
-    let binary = Path::new(env!("CARGO_BIN_EXE_iamz"));
-    println!(
-        "command: {} gate {} {} --format json",
-        binary.display(),
-        old.display(),
-        new.display()
+    let (runs, report) = whole_process::time_runs(
+        &[
+            "gate".to_string(),
+            old.display().to_string(),
+            new.display().to_string(),
+            "--format".to_string(),
+            "json".to_string(),
+        ],
+        3,
     );
-    let mut runs = Vec::new();
-    let mut report = Value::Null;
-    for run in 0..3 {
-        let started = Instant::now();
-        let output = Command::new(binary)
-            .args([
-                "gate",
-                &old.display().to_string(),
-                &new.display().to_string(),
-                "--format",
-                "json",
-            ])
-            .output()
-            .expect("runs iamz");
-        let seconds = started.elapsed().as_secs_f64();
-        report = serde_json::from_slice(&output.stdout)
-            .unwrap_or_else(|error| panic!("{error}: {}", String::from_utf8_lossy(&output.stderr)));
-        println!(
-            "run {}: {seconds:.2} s (exit {:?})",
-            run + 1,
-            output.status.code()
-        );
-        runs.push(seconds);
-    }
     let mut verdicts = std::collections::BTreeMap::new();
     for account in report["accounts"].as_array().into_iter().flatten() {
         *verdicts

@@ -31,10 +31,10 @@ pub const RESOURCES_PER_ACCOUNT: usize = 5;
 const REGION: &str = "eu-west-1";
 
 /// SplitMix64: a fixed, dependency-free stream of choices.
-struct Choices(u64);
+pub struct Choices(pub u64);
 
 impl Choices {
-    fn next(&mut self) -> u64 {
+    pub fn next(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut value = self.0;
         value = (value ^ (value >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -42,11 +42,11 @@ impl Choices {
         value ^ (value >> 31)
     }
 
-    fn below(&mut self, bound: usize) -> usize {
+    pub fn below(&mut self, bound: usize) -> usize {
         (self.next() % bound as u64) as usize
     }
 
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+    pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
         &items[self.below(items.len())]
     }
 }

@@ -3,16 +3,12 @@
 
 mod common;
 
-use common::run_iamz;
+use common::iamz;
 
 fn policy(directory: &std::path::Path, name: &str, text: &str) -> String {
     let path = directory.join(name);
     std::fs::write(&path, text).unwrap();
     path.display().to_string()
-}
-
-fn args(items: &[&str]) -> Vec<String> {
-    items.iter().map(|item| item.to_string()).collect()
 }
 
 #[test]
@@ -28,32 +24,32 @@ fn no_public_access_fails_on_a_public_grant_and_passes_on_a_cidr_limited_one() {
         "limited.json",
         r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::site/*","Condition":{"IpAddress":{"aws:SourceIp":"203.0.113.0/24"}}}]}"#,
     );
-    let (code, out) = run_iamz(&args(&[
+    let (code, out) = iamz(&[
         "check",
         "no-public-access",
         &public,
         "--resource-type",
         "s3-bucket",
-    ]));
+    ]);
     assert_eq!(code, 1, "{out}");
     assert!(out.starts_with("FAIL"), "{out}");
     assert!(out.contains("\"principal\":\"anonymous\""), "{out}");
-    let (code, out) = run_iamz(&args(&[
+    let (code, out) = iamz(&[
         "check",
         "no-public-access",
         &limited,
         "--resource-type",
         "s3-bucket",
-    ]));
+    ]);
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("(proved)"), "{out}");
-    let (code, _) = run_iamz(&args(&[
+    let (code, _) = iamz(&[
         "check",
         "no-public-access",
         &public,
         "--resource-type",
         "s3-lake",
-    ]));
+    ]);
     assert_eq!(code, 2);
 }
 
@@ -65,15 +61,15 @@ fn access_not_granted_respects_a_deny_and_finds_a_grant() {
         "identity.json",
         r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"},{"Effect":"Deny","Action":"s3:DeleteBucket","Resource":"*"}]}"#,
     );
-    let (code, out) = run_iamz(&args(&[
+    let (code, out) = iamz(&[
         "check",
         "access-not-granted",
         &identity,
         "--action",
         "s3:DeleteBucket",
-    ]));
+    ]);
     assert_eq!(code, 0, "{out}");
-    let (code, out) = run_iamz(&args(&[
+    let (code, out) = iamz(&[
         "check",
         "access-not-granted",
         &identity,
@@ -83,7 +79,7 @@ fn access_not_granted_respects_a_deny_and_finds_a_grant() {
         "arn:aws:s3:::prod/*",
         "--format",
         "json",
-    ]));
+    ]);
     assert_eq!(code, 1, "{out}");
     let report: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(report["result"], "FAIL");
@@ -92,12 +88,12 @@ fn access_not_granted_respects_a_deny_and_finds_a_grant() {
         .as_str()
         .unwrap()
         .starts_with("arn:aws:s3:::prod/"));
-    let (code, _) = run_iamz(&args(&[
+    let (code, _) = iamz(&[
         "check",
         "access-not-granted",
         &identity,
         "--action",
         "s3:NoSuchAction",
-    ]));
+    ]);
     assert_eq!(code, 2);
 }

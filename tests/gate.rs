@@ -2,8 +2,9 @@
 //! example: the outputs a CI job reads (exit codes, JSON, Markdown, SARIF),
 //! and shards that merge into the whole answer.
 
-use clap::Parser;
-use iamz::cli::{run, Cli};
+mod common;
+
+use common::iamz;
 use serde_json::Value;
 use std::path::PathBuf;
 
@@ -13,15 +14,6 @@ fn example(name: &str) -> String {
         .join(name)
         .display()
         .to_string()
-}
-
-fn iamz(arguments: &[&str]) -> (u8, String) {
-    let mut all = vec!["iamz"];
-    all.extend_from_slice(arguments);
-    let cli = Cli::try_parse_from(all).expect("arguments parse");
-    let mut out = Vec::new();
-    let code = run(cli.command, &mut out);
-    (code, String::from_utf8(out).expect("UTF-8 output"))
 }
 
 #[test]

@@ -89,3 +89,12 @@ pub fn summary_covers(summary: &serde_json::Value, action: &str) -> bool {
             || entry.eq_ignore_ascii_case(&format!("{service}:*"))
     })
 }
+
+/// [`run_iamz`] on string slices.
+pub fn iamz(arguments: &[&str]) -> (u8, String) {
+    let owned: Vec<String> = arguments
+        .iter()
+        .map(|argument| argument.to_string())
+        .collect();
+    run_iamz(&owned)
+}

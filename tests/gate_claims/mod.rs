@@ -45,26 +45,8 @@ const ACCOUNT_FIELDS: &[&str] = &["verdict", "gains", "not_gains", "loses", "not
 /// Checks one claim; what went wrong, if anything.
 pub fn run_gate_claim(path: &Path, claim: &Value) -> Vec<String> {
     let name = path.file_stem().unwrap().to_string_lossy().to_string();
-    let mut failures: Vec<String> = claim
-        .as_object()
-        .map(|members| {
-            members
-                .keys()
-                .filter(|key| !CLAIM_FIELDS.contains(&key.as_str()))
-                .map(|key| format!("{name}: unknown field `{key}`"))
-                .collect()
-        })
-        .unwrap_or_else(|| vec![format!("{name}: the claim is not an object")]);
-    if claim["claim"].as_str().unwrap_or_default().is_empty() {
-        failures.push(format!("{name}: `claim` must say what is claimed"));
-    }
-    if !claim["source"]
-        .as_str()
-        .unwrap_or_default()
-        .starts_with("https://")
-    {
-        failures.push(format!("{name}: `source` must be a URL"));
-    }
+    let mut failures = super::check_keys(&name, claim, CLAIM_FIELDS, "the claim");
+    failures.extend(super::check_claim_text(&name, claim));
     let directory = tempfile::tempdir().expect("a temporary folder");
     let old = directory.path().join("old.json");
     let new = directory.path().join("new.json");
