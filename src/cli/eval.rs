@@ -74,7 +74,8 @@ pub struct EvalArguments {
     pub now: Option<i64>,
 }
 
-fn now_epoch_seconds() -> i64 {
+/// The current time in epoch seconds (requests that give no time).
+pub(crate) fn now_epoch_seconds() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|elapsed| i64::try_from(elapsed.as_secs()).unwrap_or(i64::MAX))

@@ -50,13 +50,6 @@ pub struct ExplainArguments {
     pub now: Option<i64>,
 }
 
-fn now_epoch_seconds() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|elapsed| i64::try_from(elapsed.as_secs()).unwrap_or(i64::MAX))
-        .unwrap_or(0)
-}
-
 /// Decides a dependent request when the inputs hold its resource's
 /// policies: an inventory, projected to the dependent resource.
 fn decide_dependent(
@@ -138,7 +131,7 @@ pub fn run(arguments: &ExplainArguments, out: &mut dyn Write) -> u8 {
         (None, Some(recorded)) => recorded.spec.clone(),
         (None, None) => RequestSpec::default(),
     };
-    let now = arguments.now.unwrap_or_else(now_epoch_seconds);
+    let now = arguments.now.unwrap_or_else(super::eval::now_epoch_seconds);
     let resolved = match scenario.resolve(&overrides, now) {
         Ok(resolved) => resolved,
         Err(error) => {
