@@ -349,8 +349,33 @@ pub fn find_exposure(
         // A readable request (catalog action, `example` names) when one is
         // decided alike and stands for the same class of principals.
         let side = ComparedSide::Setup(setup.clone());
-        let readable = make_readable(&side, &side, &constraints, access.request.clone());
-        if is_outside(zone, &readable) && principal_class(setup, zone, &readable) == principal {
+        let mut readable = make_readable(&side, &side, &constraints, access.request.clone());
+        // The readable example principal may sit in a zone account: the same
+        // principal in an account no policy names is outside.
+        if !is_outside(zone, &readable) {
+            if let Some(account) = readable.principal.account.clone() {
+                let other = unnamed_account(setup, zone);
+                if let Ok(moved) =
+                    RequestPrincipal::parse(&readable.principal.written().replace(&account, &other))
+                {
+                    readable.principal = moved;
+                }
+            }
+        }
+        // Service-linked roles have no `example` name: one AWS creates.
+        if let PrincipalClass::ServiceLinkedRoles(account) = &principal {
+            let account = account.clone().unwrap_or_else(|| unnamed_account(setup, zone));
+            if let Ok(role) = RequestPrincipal::parse(&format!(
+                "arn:aws:iam::{account}:role/aws-service-role/elasticloadbalancing.amazonaws.com/AWSServiceRoleForElasticLoadBalancing"
+            )) {
+                readable.principal = role;
+            }
+        }
+        let decided_alike = replay(setup, &readable).decision == crate::eval::Decision::Allow;
+        if decided_alike
+            && is_outside(zone, &readable)
+            && principal_class(setup, zone, &readable) == principal
+        {
             access = certify_outside(setup, zone, readable)?;
         }
         // Every class allowed on the same request joins the finding.
