@@ -333,14 +333,16 @@ proptest! {
 
     #[test]
     fn back_ends_agree(old in policy(), new in policy()) {
-        let verdict = |back_end| {
-            let options = QueryOptions { back_end, timeout_milliseconds: 30_000, readable: false };
+        // The string back end may give up (it is the slow one); a short
+        // timeout keeps the run short, and only conclusive answers compare.
+        let verdict = |back_end, timeout_milliseconds| {
+            let options = QueryOptions { back_end, timeout_milliseconds, readable: false };
             compare_policies(&old, &new, PolicyKind::Identity, &RequestConstraints::default(), &options, PolicyComparisonMode::InContext)
                 .map(|comparison| comparison.verdict)
                 .map_err(|error| TestCaseError::fail(error.to_string()))
         };
-        let atoms = verdict(BackEndChoice::AtomsOnly)?;
-        let strings = verdict(BackEndChoice::StringsOnly)?;
+        let atoms = verdict(BackEndChoice::AtomsOnly, 30_000)?;
+        let strings = verdict(BackEndChoice::StringsOnly, 1_000)?;
         let conclusive = |verdict: &Verdict| !matches!(verdict, Verdict::Inconclusive { .. });
         prop_assert!(conclusive(&atoms), "atoms: {:?}", atoms);
         if conclusive(&strings) {
