@@ -312,6 +312,7 @@ pub fn find_exposure(
     };
     let resource = scope.describe();
     let resource = resource.as_str();
+    let started = std::time::Instant::now();
     let encoded = encode_outside_zone(setup, zone, &constraints)?;
     let mut exposure = ResourceExposure {
         resource: resource.to_string(),
@@ -445,6 +446,15 @@ pub fn find_exposure(
         EnumerationEnd::Unknown(reason) => Some(InconclusiveReason::of_solver(vec![reason])),
     };
     exposure.solver_checks = query.checks();
+    // With `IAMZ_TRACE_SOLVER` set (for tuning), each search's cost.
+    if std::env::var_os("IAMZ_TRACE_SOLVER").is_some() {
+        eprintln!(
+            "exposure search {resource}: {} checks, {} findings in {:.1} ms",
+            exposure.solver_checks,
+            exposure.findings.len(),
+            started.elapsed().as_secs_f64() * 1000.0
+        );
+    }
     Ok(exposure)
 }
 

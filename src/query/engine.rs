@@ -348,3 +348,68 @@ impl StringEngine {
         ))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::symbolic::term::GlobPiece;
+
+    /// Membership in many literals (a zone's accounts) is tested as index
+    /// ranges by the atom back end: the answers must be those of the
+    /// equations it stands for, beside a pattern on the same variable.
+    #[test]
+    fn many_literals_of_one_variable_decide_as_their_equations() {
+        let model = RequestModel::build(&[], &[]);
+        let account = &model.principal.account;
+        let members: Vec<String> = (0..40).map(|index| format!("2{index:011}")).collect();
+        let outsider = "300000000000".to_string();
+        let in_members = |members: &[String]| {
+            Term::or(
+                members
+                    .iter()
+                    .map(|member| account.equals(&Term::string(member))),
+            )
+        };
+        let starts_with = |prefix: &str| {
+            account.matches(&[
+                GlobPiece::Literal(prefix.to_string()),
+                GlobPiece::Many {
+                    crosses_colons: true,
+                },
+            ])
+        };
+        let options = QueryOptions {
+            back_end: BackEndChoice::AtomsOnly,
+            ..QueryOptions::default()
+        };
+        let search = |goal: &Term| {
+            let mut engine = Engine::new(&model, &Term::truth(), &options).unwrap();
+            match engine.search(&model, goal).unwrap() {
+                Search::Found(request) => Some(request.principal.account.clone()),
+                Search::NotFound => None,
+                Search::Unknown(reason) => panic!("unknown: {reason}"),
+            }
+        };
+        // A member that the pattern fits: found, and one of the members.
+        let found = search(&in_members(&members).and2(&starts_with("200000000003")));
+        let found = found.flatten().expect("a member starting 200000000003");
+        assert!(members.contains(&found), "{found}");
+        // No member starts with 3: none.
+        assert_eq!(search(&in_members(&members).and2(&starts_with("3"))), None);
+        // Outside every member but of the same shape: found, not a member.
+        let mut with_outsider = members.clone();
+        with_outsider.push(outsider.clone());
+        let found = search(&in_members(&with_outsider).and2(&in_members(&members).not()));
+        assert_eq!(found.flatten(), Some(outsider));
+        // Members beside a guard they share, the guard false: none.
+        let guarded = Term::or(members.iter().map(|member| {
+            model
+                .principal
+                .has_identity_side()
+                .and2(&account.equals(&Term::string(member)))
+        }));
+        let anonymous = model.principal.is(crate::request::PrincipalKind::Anonymous);
+        assert_eq!(search(&guarded.and2(&anonymous)), None);
+        assert!(search(&guarded).is_some());
+    }
+}

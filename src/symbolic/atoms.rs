@@ -197,6 +197,34 @@ pub struct StringAbstraction {
     non_empty: Arc<Automaton>,
 }
 
+/// Equalities of one variable to at least this many literals in one
+/// disjunction are tested as index ranges (see `disjunction`).
+const LITERAL_SET_MINIMUM: usize = 4;
+
+/// `choice` is one of `indices`, as a disjunction of ranges of consecutive
+/// indices (`lo <= choice <= hi`, or `choice = i` for a range of one).
+fn index_ranges(choice: &Term, indices: &[usize]) -> Term {
+    let mut sorted = indices.to_vec();
+    sorted.sort_unstable();
+    sorted.dedup();
+    let mut ranges: Vec<(usize, usize)> = Vec::new();
+    for index in sorted {
+        match ranges.last_mut() {
+            Some((_, high)) if *high + 1 == index => *high = index,
+            _ => ranges.push((index, index)),
+        }
+    }
+    Term::or(ranges.into_iter().map(|(low, high)| {
+        if low == high {
+            choice.equals(&Term::int(low as i128))
+        } else {
+            Term::int(low as i128)
+                .less_or_equal(choice)
+                .and2(&choice.less_or_equal(&Term::int(high as i128)))
+        }
+    }))
+}
+
 /// Longest literal split enumeration for `concat = literal`.
 const MAX_SPLITS: usize = 64;
 
@@ -262,7 +290,7 @@ impl StringAbstraction {
             }
             TermNode::Not(inner) => self.abstract_term(inner)?.not(),
             TermNode::And(parts) => Term::and(self.abstract_all(parts)?),
-            TermNode::Or(parts) => Term::or(self.abstract_all(parts)?),
+            TermNode::Or(parts) => self.disjunction(parts)?,
             TermNode::Ite(condition, then, otherwise) => {
                 if then.sort() == Sort::String {
                     return out("a string choice outside an atom");
@@ -355,6 +383,143 @@ impl StringAbstraction {
                 return out("a string operation outside an atom")
             }
         })
+    }
+
+    /// A disjunction. Equalities of one variable to many literals (a zone's
+    /// accounts, an organization's members), alone or each beside the same
+    /// other conjuncts, become one membership test: the literals take
+    /// consecutive `choice` values, tested as ranges, so the solver sees two
+    /// comparisons instead of one equation per literal.
+    fn disjunction(&mut self, parts: &[Term]) -> Result<Term, OutOfFragment> {
+        // (variable, the other conjuncts) → literals.
+        let mut sets: IndexMap<(String, Vec<Term>), Vec<String>> = IndexMap::new();
+        for part in parts {
+            if let Some((variable, literal, rest)) = Self::guarded_literal_equation(part) {
+                sets.entry((variable.to_string(), rest))
+                    .or_default()
+                    .push(literal.to_string());
+            }
+        }
+        sets.retain(|_, literals| literals.len() >= LITERAL_SET_MINIMUM);
+        if sets.is_empty() {
+            return Ok(Term::or(self.abstract_all(parts)?));
+        }
+        let mut abstracted = Vec::new();
+        for part in parts {
+            let grouped =
+                Self::guarded_literal_equation(part).is_some_and(|(variable, _, rest)| {
+                    sets.contains_key(&(variable.to_string(), rest))
+                });
+            if !grouped {
+                abstracted.push(self.abstract_term(part)?);
+            }
+        }
+        for ((variable, rest), literals) in &sets {
+            let mut conjuncts = self.abstract_all(rest)?;
+            conjuncts.push(self.literal_set(variable, literals));
+            abstracted.push(Term::and(conjuncts));
+        }
+        Ok(Term::or(abstracted))
+    }
+
+    /// `variable == "literal"`, alone or as the one such equation of a
+    /// conjunction (then with the other conjuncts).
+    fn guarded_literal_equation(term: &Term) -> Option<(&str, &str, Vec<Term>)> {
+        if let Some((variable, literal)) = Self::literal_equation(term) {
+            return Some((variable, literal, Vec::new()));
+        }
+        let TermNode::And(children) = term.node() else {
+            return None;
+        };
+        let mut equations = children
+            .iter()
+            .enumerate()
+            .filter_map(|(index, child)| Some((index, Self::literal_equation(child)?)));
+        let (index, (variable, literal)) = equations.next()?;
+        if equations.next().is_some() {
+            return None;
+        }
+        let rest = children
+            .iter()
+            .enumerate()
+            .filter(|(other, _)| *other != index)
+            .map(|(_, child)| child.clone())
+            .collect();
+        Some((variable, literal, rest))
+    }
+
+    /// `variable == "literal"` (either way round).
+    fn literal_equation(term: &Term) -> Option<(&str, &str)> {
+        let TermNode::Equal(left, right) = term.node() else {
+            return None;
+        };
+        match (left.node(), right.node()) {
+            (
+                TermNode::Variable {
+                    name,
+                    sort: Sort::String,
+                },
+                TermNode::StringLiteral(text),
+            )
+            | (
+                TermNode::StringLiteral(text),
+                TermNode::Variable {
+                    name,
+                    sort: Sort::String,
+                },
+            ) => Some((name, text)),
+            _ => None,
+        }
+    }
+
+    /// `variable` is one of `literals`: the literals not yet known are
+    /// numbered consecutively and related to the variable's languages by
+    /// ranges; the test is a disjunction of index ranges.
+    fn literal_set(&mut self, variable: &str, literals: &[String]) -> Term {
+        let entry = self.variable(variable);
+        let mut indices = Vec::with_capacity(literals.len());
+        let mut added = Vec::new();
+        for literal in literals {
+            match entry.literals.get_index_of(literal.as_str()) {
+                Some(index) => indices.push(index),
+                None => {
+                    entry.literals.insert(literal.clone(), ());
+                    indices.push(entry.literals.len() - 1);
+                    added.push(entry.literals.len() - 1);
+                }
+            }
+        }
+        let choice = entry.choice.clone();
+        for language in entry.languages.clone() {
+            self.relate_indices(language, variable, &added);
+        }
+        index_ranges(&choice, &indices)
+    }
+
+    /// Eager lemmas: the literals at `indices` decide a language atom of
+    /// their variable; literals alike on it are grouped into index ranges.
+    fn relate_indices(&mut self, language: usize, variable: &str, indices: &[usize]) {
+        let entry = &self.variables[variable];
+        let choice = entry.choice.clone();
+        let automaton = self.languages[language].automaton.clone();
+        let atom = self.languages[language].atom.clone();
+        let (mut accepted, mut rejected) = (Vec::new(), Vec::new());
+        for &index in indices {
+            let (literal, _) = entry.literals.get_index(index).expect("a known literal");
+            if automaton.accepts(literal) {
+                accepted.push(index);
+            } else {
+                rejected.push(index);
+            }
+        }
+        if !accepted.is_empty() {
+            let lemma = index_ranges(&choice, &accepted).implies(&atom);
+            self.pending_lemmas.push(lemma);
+        }
+        if !rejected.is_empty() {
+            let lemma = index_ranges(&choice, &rejected).implies(&atom.not());
+            self.pending_lemmas.push(lemma);
+        }
     }
 
     fn abstract_all(&mut self, parts: &[Term]) -> Result<Vec<Term>, OutOfFragment> {
@@ -458,12 +623,8 @@ impl StringAbstraction {
         self.language_index.insert(key, index);
         let entry = self.variable(&variable);
         entry.languages.push(index);
-        let literals: Vec<(usize, String)> = entry.literals.keys().cloned().enumerate().collect();
-        let choice = entry.choice.clone();
-        for (literal_index, literal) in literals {
-            let literal_atom = choice.equals(&Term::int(literal_index as i128));
-            self.relate(index, &variable, &literal, &literal_atom);
-        }
+        let known: Vec<usize> = (0..entry.literals.len()).collect();
+        self.relate_indices(index, &variable, &known);
         Ok(atom)
     }
 
@@ -1080,8 +1241,9 @@ impl StringAbstraction {
             });
         } else if literal_count > 0 {
             // None of the literals: the reason is "choice is out of range".
-            let in_range =
-                Term::or((0..literal_count).map(|index| variable.choice.equals(&Term::int(index))));
+            let in_range = Term::int(0)
+                .less_or_equal(&variable.choice)
+                .and2(&variable.choice.less_or_equal(&Term::int(literal_count - 1)));
             into.push(Constraint {
                 language: Owned::Words(Arc::new(Trie::new(
                     variable.literals.keys().map(String::as_str),
