@@ -4,11 +4,13 @@
 //! no finding, 1 findings, 2 bad input, 3 incomplete (a limit or the
 //! solver stopped the enumeration).
 
-use super::{bad_input, exit, load_policy, OutputFormat};
+use super::{bad_input, exit, load_policy};
 use crate::exposure::inventory::inventory_exposure;
+use crate::exposure::reach::{find_reach, Reach};
 use crate::exposure::{find_exposure, ResourceExposure};
 use crate::query::{QueryOptions, Zone};
 use crate::report::exposure::{exposure_json, exposure_text};
+use crate::report::reach::{path_json, reach_dot, reach_json, reach_text};
 use crate::scenario::{Scenario, SetupScope};
 use std::io::Write;
 use std::path::PathBuf;
@@ -52,8 +54,23 @@ pub struct ExposureArguments {
     /// At most this many findings before the answer says incomplete.
     #[arg(long, default_value_t = 50)]
     pub limit: usize,
+    /// With `--inventory`: also follow chains of role assumptions from
+    /// outside the zone to the inventory's resources.
+    #[arg(long, requires = "inventory")]
+    pub reach: bool,
+    /// text, json, or (with `--reach`) dot: the chains as a Graphviz graph.
     #[arg(long, value_enum, default_value_t)]
-    pub format: OutputFormat,
+    pub format: ExposureFormat,
+}
+
+/// Output formats of `iamz exposure`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default)]
+pub enum ExposureFormat {
+    #[default]
+    Text,
+    Json,
+    /// The reach chains as a Graphviz digraph (with `--reach`).
+    Dot,
 }
 
 fn zone_of(arguments: &ExposureArguments) -> Result<Zone, String> {
@@ -91,29 +108,74 @@ fn completed_zone(
 
 fn render(
     exposures: &[ResourceExposure],
+    reach: Option<&Reach>,
     zone: &Zone,
-    format: OutputFormat,
+    format: ExposureFormat,
     out: &mut dyn Write,
 ) -> u8 {
     let rendered = match format {
-        OutputFormat::Text => exposure_text(exposures, zone),
-        OutputFormat::Json => {
-            serde_json::to_string_pretty(&exposure_json(exposures)).unwrap_or_default()
+        ExposureFormat::Text => {
+            let mut text = exposure_text(exposures, zone);
+            if let Some(reach) = reach {
+                text.push('\n');
+                text.push_str(&reach_text(reach));
+            }
+            text
         }
+        ExposureFormat::Json => {
+            let mut value = exposure_json(exposures);
+            if let Some(reach) = reach {
+                // Each chain is also a finding of its resource, with its path.
+                if let Some(resources) = value["resources"].as_array_mut() {
+                    for path in &reach.paths {
+                        let entry = resources
+                            .iter_mut()
+                            .find(|entry| entry["resource"] == path.resource.as_str());
+                        match entry {
+                            Some(entry) => {
+                                if let Some(findings) = entry["findings"].as_array_mut() {
+                                    findings.push(path_json(path));
+                                }
+                            }
+                            None => resources.push(serde_json::json!({
+                                "resource": path.resource,
+                                "complete": reach.is_complete(),
+                                "findings": [path_json(path)],
+                            })),
+                        }
+                    }
+                }
+                if !reach.paths.is_empty() && value["verdict"] == "contained" {
+                    value["verdict"] = "exposed".into();
+                }
+                if !reach.is_complete() {
+                    value["verdict"] = "inconclusive".into();
+                    value["complete"] = false.into();
+                }
+                value["reach"] = reach_json(reach);
+            }
+            serde_json::to_string_pretty(&value).unwrap_or_default()
+        }
+        ExposureFormat::Dot => match reach {
+            Some(reach) => reach_dot(reach),
+            None => return bad_input(&"--format dot draws the chains of --reach"),
+        },
     };
     let _ = writeln!(out, "{}", rendered.trim_end());
-    if exposures
+    let incomplete = exposures
         .iter()
         .any(|exposure| exposure.incomplete.is_some())
-    {
-        exit::INCONCLUSIVE
-    } else if exposures
+        || reach.is_some_and(|reach| !reach.is_complete());
+    let found = exposures
         .iter()
-        .all(|exposure| exposure.findings.is_empty())
-    {
-        exit::HOLDS
-    } else {
+        .any(|exposure| !exposure.findings.is_empty())
+        || reach.is_some_and(|reach| !reach.paths.is_empty());
+    if incomplete {
+        exit::INCONCLUSIVE
+    } else if found {
         exit::VIOLATED
+    } else {
+        exit::HOLDS
     }
 }
 
@@ -156,7 +218,18 @@ pub fn run(arguments: &ExposureArguments, out: &mut dyn Write) -> u8 {
                 return exit::INCONCLUSIVE;
             }
         };
-        return render(&exposures, &zone, arguments.format, out);
+        let reach = if arguments.reach {
+            match find_reach(&inventory, &exposures, &QueryOptions::default()) {
+                Ok(reach) => Some(reach),
+                Err(error) => {
+                    eprintln!("error: {error}");
+                    return exit::INCONCLUSIVE;
+                }
+            }
+        } else {
+            None
+        };
+        return render(&exposures, reach.as_ref(), &zone, arguments.format, out);
     }
     let (Some(policy_path), Some(resource_type), Some(resource)) = (
         &arguments.policy,
@@ -216,7 +289,7 @@ pub fn run(arguments: &ExposureArguments, out: &mut dyn Write) -> u8 {
         &QueryOptions::default(),
         arguments.limit,
     ) {
-        Ok(exposure) => render(&[exposure], &zone, arguments.format, out),
+        Ok(exposure) => render(&[exposure], None, &zone, arguments.format, out),
         Err(error) => {
             eprintln!("error: {error}");
             exit::INCONCLUSIVE

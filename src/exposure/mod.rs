@@ -21,6 +21,7 @@
 
 pub mod inventory;
 pub mod public;
+pub mod reach;
 
 use crate::eval::{EvaluatedDecision, StatementReference};
 use crate::query::compare::replay;
@@ -81,6 +82,26 @@ impl PrincipalClass {
             | PrincipalClass::AnyService
             | PrincipalClass::AnyFederated => "*",
             PrincipalClass::Anonymous => "anonymous",
+        }
+    }
+
+    /// As a reviewer reads it.
+    pub fn describe(&self) -> String {
+        match self {
+            PrincipalClass::Account(account) => format!("account {account}"),
+            PrincipalClass::AnyAccount => "any AWS account".to_string(),
+            PrincipalClass::ServiceLinkedRoles(None) => {
+                "the service-linked roles of any AWS account (SCPs and RCPs do not restrict them)"
+                    .to_string()
+            }
+            PrincipalClass::ServiceLinkedRoles(Some(account)) => format!(
+                "the service-linked roles of account {account} (SCPs and RCPs do not restrict them)"
+            ),
+            PrincipalClass::Anonymous => "anonymous callers".to_string(),
+            PrincipalClass::AnyService => "any AWS service".to_string(),
+            PrincipalClass::Service(service) => format!("service {service}"),
+            PrincipalClass::AnyFederated => "any federated identity provider".to_string(),
+            PrincipalClass::Federated(provider) => format!("federated provider {provider}"),
         }
     }
 

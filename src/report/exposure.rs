@@ -125,22 +125,7 @@ fn resource_text(exposure: &ResourceExposure, zone: &Zone) -> String {
         exposure.findings.len()
     );
     for finding in &exposure.findings {
-        let who = match (finding.principal.kind(), finding.principal.value()) {
-            ("account", account) => format!("account {account}"),
-            ("any-account", _) => "any AWS account".to_string(),
-            ("service-linked-role", "*") => {
-                "the service-linked roles of any AWS account (SCPs and RCPs do not restrict them)"
-                    .to_string()
-            }
-            ("service-linked-role", account) => format!(
-                "the service-linked roles of account {account} (SCPs and RCPs do not restrict them)"
-            ),
-            ("anonymous", _) => "anonymous callers".to_string(),
-            ("service", "*") => "any AWS service".to_string(),
-            ("service", service) => format!("service {service}"),
-            (_, "*") => "any federated identity provider".to_string(),
-            (_, provider) => format!("federated provider {provider}"),
-        };
+        let who = finding.principal.describe();
         let public = if finding.public { " [public]" } else { "" };
         let actions = if finding.actions.is_empty() {
             "actions that do not act on this resource type".to_string()

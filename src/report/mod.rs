@@ -7,4 +7,5 @@ pub mod explanation;
 pub mod exposure;
 pub mod findings;
 pub mod gate;
+pub mod reach;
 pub mod sarif;

@@ -21,6 +21,7 @@ const CLAIM_FIELDS: &[&str] = &[
     "zone_accounts",
     "zone_org",
     "organization",
+    "inventory",
     "expect",
 ];
 
@@ -68,6 +69,11 @@ pub fn run_exposure_claim(path: &Path, claim: &Value) -> Vec<String> {
     let name = path.file_stem().unwrap().to_string_lossy().to_string();
     let mut failures = super::check_keys(&name, claim, CLAIM_FIELDS, "the claim");
     failures.extend(super::check_claim_text(&name, claim));
+    if let Some(inventory) = claim["inventory"].as_str() {
+        let folder = path.parent().unwrap().join(inventory);
+        failures.extend(run_reach_claim(&name, claim, &folder));
+        return failures;
+    }
     let directory = tempfile::tempdir().expect("a temporary folder");
     let policy = directory.path().join("policy.json");
     std::fs::write(&policy, claim["policy"].to_string()).expect("writes the policy");
@@ -172,6 +178,130 @@ pub fn run_exposure_claim(path: &Path, claim: &Value) -> Vec<String> {
                 "{name}: the finding for {} replays as {decided}: {}",
                 finding["principal"], finding["request"]
             ));
+        }
+    }
+    failures
+}
+
+/// A reach claim: a collected folder (`inventory`, relative to the claim)
+/// and the chains `iamz exposure --inventory … --reach` must find — origin
+/// class, the roles in order, the resource, actions the last step must
+/// include — with every step replayed by `iamz eval --inventory` as its
+/// principal on its target (the first step, by an outside principal whose
+/// own policies are unknown, is replayed by the exposure claims above).
+fn run_reach_claim(name: &str, claim: &Value, folder: &Path) -> Vec<String> {
+    let mut failures = Vec::new();
+    let folder_text = folder.display().to_string();
+    let (code, out) = iamz(&[
+        "exposure".into(),
+        "--inventory".into(),
+        folder_text.clone(),
+        "--reach".into(),
+        "--format".into(),
+        "json".into(),
+    ]);
+    let Ok(report) = serde_json::from_str::<Value>(&out) else {
+        return vec![format!(
+            "{name}: iamz exposure --reach exited {code} without a report: {out}"
+        )];
+    };
+    let expect = &claim["expect"];
+    if report["verdict"] != expect["verdict"] {
+        failures.push(format!(
+            "{name}: verdict {} where the claim says {}",
+            report["verdict"], expect["verdict"]
+        ));
+    }
+    if report["reach"]["complete"] != true {
+        failures.push(format!(
+            "{name}: the chains are not complete: {}",
+            report["reach"]["undecided"]
+        ));
+    }
+    let paths = report["reach"]["paths"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let roles_of = |path: &Value| -> Vec<String> {
+        let steps = path["path"].as_array().cloned().unwrap_or_default();
+        steps[..steps.len().saturating_sub(1)]
+            .iter()
+            .filter_map(|step| step["resource"].as_str().map(str::to_string))
+            .collect()
+    };
+    let wanted_paths = expect["chains"].as_array().cloned().unwrap_or_default();
+    for wanted in &wanted_paths {
+        let found = paths.iter().find(|path| {
+            path["principal"] == wanted["principal"]
+                && path["resource"] == wanted["resource"]
+                && roles_of(path) == strings(&wanted["roles"])
+        });
+        let Some(found) = found else {
+            failures.push(format!(
+                "{name}: no chain {} → {:?} → {}; found {:?}",
+                wanted["principal"],
+                strings(&wanted["roles"]),
+                wanted["resource"],
+                paths
+                    .iter()
+                    .map(|path| (&path["principal"], roles_of(path), &path["resource"]))
+                    .collect::<Vec<_>>()
+            ));
+            continue;
+        };
+        for action in strings(&wanted["actions_include"]) {
+            if !covers(&found["actions"], &action) {
+                failures.push(format!(
+                    "{name}: the chain to {} does not include {action}: {}",
+                    wanted["resource"], found["actions"]
+                ));
+            }
+        }
+    }
+    if expect["only"] == true && paths.len() != wanted_paths.len() {
+        failures.push(format!(
+            "{name}: {} chains where the claim names {}",
+            paths.len(),
+            wanted_paths.len()
+        ));
+    }
+    // Every step after the first is a request by an inventory principal.
+    let directory = tempfile::tempdir().expect("a temporary folder");
+    for path in &paths {
+        for step in path["path"].as_array().into_iter().flatten().skip(1) {
+            let request_file = directory.path().join("request.json");
+            std::fs::write(&request_file, step["request"].to_string()).expect("writes the request");
+            let principal = step["request"]["principal"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string();
+            let resource = step["request"]["resource"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string();
+            let (code, out) = iamz(&[
+                "eval".into(),
+                "--inventory".into(),
+                folder_text.clone(),
+                "--principal".into(),
+                principal.clone(),
+                "--resource".into(),
+                resource.clone(),
+                "--request".into(),
+                request_file.display().to_string(),
+                "--format".into(),
+                "json".into(),
+                "--now".into(),
+                "1790000000".into(),
+            ]);
+            let decided = serde_json::from_str::<Value>(&out)
+                .ok()
+                .and_then(|decided| decided["decision"].as_str().map(str::to_string));
+            if decided.as_deref() != Some("Allow") {
+                failures.push(format!(
+                    "{name}: the step {principal} → {resource} replays as {decided:?} (exit {code}): {out}"
+                ));
+            }
         }
     }
     failures

@@ -1,0 +1,108 @@
+//! `iamz exposure --inventory … --reach` through the command line: the
+//! chains as text, JSON and DOT, their exit codes, and what is refused.
+
+mod common;
+
+use common::iamz;
+
+const CHAIN: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/exposure-chain");
+
+#[test]
+fn the_chain_of_two_roles_is_drawn_and_listed_with_a_request_per_step() {
+    let (code, dot) = iamz(&[
+        "exposure",
+        "--inventory",
+        CHAIN,
+        "--reach",
+        "--format",
+        "dot",
+    ]);
+    assert_eq!(code, 1, "{dot}");
+    assert!(dot.starts_with("digraph reach {"), "{dot}");
+    for edge in [
+        r#""account 777788889999" -> "arn:aws:iam::111111111111:role/partner-gateway" [label="sts:AssumeRole"]"#,
+        r#""arn:aws:iam::111111111111:role/partner-gateway" -> "arn:aws:iam::222222222222:role/report-reader" [label="sts:AssumeRole"]"#,
+        r#""arn:aws:iam::222222222222:role/report-reader" -> "arn:aws:s3:::reports-archive/*" [label="s3:GetObject"]"#,
+    ] {
+        assert!(dot.contains(edge), "no edge {edge} in\n{dot}");
+    }
+    let (code, json) = iamz(&[
+        "exposure",
+        "--inventory",
+        CHAIN,
+        "--reach",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 1);
+    let report: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(report["verdict"], "exposed");
+    assert_eq!(report["reach"]["complete"], true);
+    assert_eq!(report["reach"]["paths"].as_array().unwrap().len(), 2);
+    // Each chain is also a finding of its resource, with its three steps.
+    let bucket = report["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|resource| resource["resource"] == "arn:aws:s3:::reports-archive/*")
+        .expect("the objects' entry");
+    let chain = bucket["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|finding| {
+            finding["path"]
+                .as_array()
+                .is_some_and(|path| path.len() == 3)
+        })
+        .expect("a chain finding");
+    assert_eq!(chain["principal"]["value"], "777788889999");
+    assert_eq!(
+        chain["path"][2]["request"]["principal"],
+        "arn:aws:sts::222222222222:assumed-role/report-reader/reach-session"
+    );
+    // Same input, same output.
+    let (_, again) = iamz(&[
+        "exposure",
+        "--inventory",
+        CHAIN,
+        "--reach",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(json, again);
+}
+
+#[test]
+fn without_the_first_role_there_is_no_chain() {
+    // The partner's account is in the zone: nothing comes from outside.
+    let (code, text) = iamz(&[
+        "exposure",
+        "--inventory",
+        CHAIN,
+        "--reach",
+        "--zone-account",
+        "111111111111",
+        "--zone-account",
+        "777788889999",
+    ]);
+    assert_eq!(code, 0, "{text}");
+    assert!(text.contains("reach: 0 chain(s)"), "{text}");
+    assert!(text.contains("(proved"), "{text}");
+}
+
+#[test]
+fn dot_needs_reach_and_reach_needs_an_inventory() {
+    let (code, out) = iamz(&["exposure", "--inventory", CHAIN, "--format", "dot"]);
+    assert_eq!(code, 2, "{out}");
+    let (code, out) = iamz(&[
+        "exposure",
+        "policy.json",
+        "--resource-type",
+        "s3-bucket",
+        "--resource",
+        "arn:aws:s3:::b",
+        "--reach",
+    ]);
+    assert_eq!(code, 2, "{out}");
+}
