@@ -58,6 +58,11 @@ pub struct ExposureArguments {
     /// outside the zone to the inventory's resources.
     #[arg(long, requires = "inventory")]
     pub reach: bool,
+    /// With `--reach`: at most this many candidate steps decided by the
+    /// solver (those plain requests do not settle); beyond it the answer
+    /// says incomplete.
+    #[arg(long, default_value_t = 20_000, requires = "reach")]
+    pub reach_solver_limit: usize,
     /// text, json, or (with `--reach`) dot: the chains as a Graphviz graph.
     #[arg(long, value_enum, default_value_t)]
     pub format: ExposureFormat,
@@ -206,11 +211,13 @@ pub fn run(arguments: &ExposureArguments, out: &mut dyn Write) -> u8 {
             inventory.organization.as_ref(),
             inventory.accounts.keys().cloned(),
         );
+        let progress = crate::exposure::progress::Progress::to_standard_error();
         let exposures = match inventory_exposure(
             &inventory,
             &zone,
             &QueryOptions::default(),
             arguments.limit,
+            &progress,
         ) {
             Ok(exposures) => exposures,
             Err(error) => {
@@ -219,7 +226,13 @@ pub fn run(arguments: &ExposureArguments, out: &mut dyn Write) -> u8 {
             }
         };
         let reach = if arguments.reach {
-            match find_reach(&inventory, &exposures, &QueryOptions::default()) {
+            match find_reach(
+                &inventory,
+                &exposures,
+                &QueryOptions::default(),
+                arguments.reach_solver_limit,
+                &progress,
+            ) {
                 Ok(reach) => Some(reach),
                 Err(error) => {
                     eprintln!("error: {error}");

@@ -66,8 +66,10 @@ pub fn inventory_exposure(
     zone: &Zone,
     options: &QueryOptions,
     limit: usize,
+    progress: &super::progress::Progress,
 ) -> Result<Vec<ResourceExposure>, QueryError> {
-    targets(inventory)
+    let targets = targets(inventory);
+    targets
         .par_iter()
         .map(|target| {
             let scenario = Scenario::exposure_frame(
@@ -82,14 +84,16 @@ pub fn inventory_exposure(
                 principal_account: None,
                 resource_account: Some(target.account.clone()),
             });
-            find_exposure(
+            let exposure = find_exposure(
                 &setup,
                 &super::ResourceScope::of_arn(&target.resource),
                 &target.account,
                 zone,
                 options,
                 limit,
-            )
+            );
+            progress.step("exposure: policies searched", targets.len());
+            exposure
         })
         .collect()
 }

@@ -20,6 +20,7 @@
 //! (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic-cross-account.html).
 
 pub mod inventory;
+pub mod progress;
 pub mod public;
 pub mod reach;
 

@@ -53,7 +53,10 @@ use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::EdgeRef;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
+
+pub use super::progress::Progress;
 
 /// The actions that assume a role.
 pub const ASSUME_ACTIONS: [&str; 3] = [
@@ -61,6 +64,9 @@ pub const ASSUME_ACTIONS: [&str; 3] = [
     "sts:AssumeRoleWithWebIdentity",
     "sts:AssumeRoleWithSAML",
 ];
+
+/// Undecided steps kept for the report (the count is always exact).
+pub const UNDECIDED_KEPT: usize = 100;
 
 /// The session name of the sessions a chain takes (any name would do: no
 /// policy of the inventory is asked about it unless it names it, and then
@@ -122,8 +128,10 @@ pub struct Reach {
     /// One shortest path per outside principal class and resource, by
     /// resource then class.
     pub paths: Vec<ReachPath>,
-    /// Empty when every candidate edge was decided: the paths then cover
+    /// How many candidate steps were not decided: none, and the paths cover
     /// every chain (within the scope the module header states).
+    pub undecided_count: usize,
+    /// The first of them (at most [`UNDECIDED_KEPT`]), in search order.
     pub undecided: Vec<UndecidedStep>,
     pub roles_reached: usize,
     pub candidates_checked: usize,
@@ -133,7 +141,7 @@ pub struct Reach {
 impl Reach {
     /// Every chain was decided.
     pub fn is_complete(&self) -> bool {
-        self.undecided.is_empty()
+        self.undecided_count == 0
     }
 }
 
@@ -308,8 +316,14 @@ fn decide_step(
     from: &ReachedRole<'_>,
     target: &StepTarget<'_>,
     options: &QueryOptions,
+    budget: &SolverBudget,
     checks: &mut usize,
 ) -> Result<StepOutcome, QueryError> {
+    // Once the budget is spent the answer is incomplete whatever follows:
+    // the remaining candidates are listed, not searched.
+    if budget.spent() {
+        return Ok(StepOutcome::Undecided(budget.reason()));
+    }
     let scenario = match inventory.scenario(&from.session, target.arn) {
         Ok(scenario) => scenario,
         Err(error) => return Ok(StepOutcome::Undecided(error.to_string())),
@@ -363,7 +377,10 @@ fn decide_step(
             actions: allowed,
         })));
     }
-    // Then the solver, over every request context.
+    // Then the solver, over every request context, within the budget.
+    if !budget.take() {
+        return Ok(StepOutcome::Undecided(budget.reason()));
+    }
     match solve_step(&setup, from, target, options, checks)? {
         Found::Certified(request) => {
             // Every action of the target allowed on the same request.
@@ -532,7 +549,13 @@ pub fn find_reach(
     inventory: &Inventory,
     exposures: &[ResourceExposure],
     options: &QueryOptions,
+    solver_step_limit: usize,
+    progress: &Progress,
 ) -> Result<Reach, QueryError> {
+    let budget = SolverBudget {
+        limit: solver_step_limit,
+        used: AtomicUsize::new(0),
+    };
     let catalog = crate::catalog::Catalog::get();
     // Every role by ARN; trust policies indexed by the accounts they name.
     let mut roles: HashMap<&str, (&str, &Role)> = HashMap::new();
@@ -633,6 +656,7 @@ pub fn find_reach(
         }
     }
     let mut undecided = Vec::new();
+    let mut undecided_count = 0;
     let mut candidates_checked = 0;
     let mut solver_checks = 0;
     let assume_actions: Vec<String> = ASSUME_ACTIONS
@@ -641,6 +665,12 @@ pub fn find_reach(
         .collect();
     while !frontier.is_empty() {
         let level: Vec<String> = frontier.drain(..).collect();
+        let total_roles = roles.len();
+        progress.say(&format!(
+            "reach: expanding {} role(s); {} reached, {candidates_checked} candidate steps decided",
+            level.len(),
+            reached.len()
+        ));
         // Each role of the level on its own thread.
         let expanded: Vec<Result<Expansion, QueryError>> = level
             .par_iter()
@@ -711,6 +741,7 @@ pub fn find_reach(
                         &from,
                         target,
                         options,
+                        &budget,
                         &mut expansion.solver_checks,
                     )? {
                         StepOutcome::Allowed(step) => {
@@ -724,6 +755,7 @@ pub fn find_reach(
                         }),
                     }
                 }
+                progress.step("reach: roles expanded", total_roles);
                 Ok(expansion)
             })
             .collect();
@@ -731,7 +763,9 @@ pub fn find_reach(
             let expansion = expansion?;
             candidates_checked += expansion.candidates;
             solver_checks += expansion.solver_checks;
-            undecided.extend(expansion.undecided);
+            undecided_count += expansion.undecided.len();
+            let room = UNDECIDED_KEPT.saturating_sub(undecided.len());
+            undecided.extend(expansion.undecided.into_iter().take(room));
             let from = node(&mut graph, ReachNode::Role(arn.clone()));
             for (target, step) in expansion.edges {
                 if let ReachNode::Role(role) = &target {
@@ -749,10 +783,36 @@ pub fn find_reach(
         graph,
         paths,
         undecided,
+        undecided_count,
         roles_reached: reached.len(),
         candidates_checked,
         solver_checks,
     })
+}
+
+/// The solver-decided steps one reach may take: candidates that plain
+/// requests do not settle cost a solver query each.
+struct SolverBudget {
+    limit: usize,
+    used: AtomicUsize,
+}
+
+impl SolverBudget {
+    /// Takes one step of the budget; false when none is left.
+    fn take(&self) -> bool {
+        self.used.fetch_add(1, Ordering::Relaxed) < self.limit
+    }
+
+    fn spent(&self) -> bool {
+        self.used.load(Ordering::Relaxed) >= self.limit
+    }
+
+    fn reason(&self) -> String {
+        format!(
+            "not searched: the limit of {} solver-decided steps was reached (--reach-solver-limit)",
+            self.limit
+        )
+    }
 }
 
 /// What expanding one role found.

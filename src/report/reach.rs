@@ -47,6 +47,7 @@ pub fn reach_json(reach: &Reach) -> Value {
             value["resource"] = json!(path.resource);
             value
         }).collect::<Vec<_>>(),
+        "undecided_count": reach.undecided_count,
         "undecided": reach.undecided.iter().map(|step| json!({
             "principal": step.principal,
             "target": step.target,
@@ -117,10 +118,10 @@ pub fn reach_text(reach: &Reach) -> String {
     } else {
         let _ = writeln!(
             text,
-            "incomplete: {} step(s) undecided; more chains may exist",
-            reach.undecided.len()
+            "incomplete: {} candidate step(s) undecided; more chains may exist",
+            reach.undecided_count
         );
-        for step in &reach.undecided {
+        for step in reach.undecided.iter().take(20) {
             let _ = writeln!(
                 text,
                 "  {} on {}: {}",
