@@ -5,7 +5,7 @@
 //!
 //! Runs the command once (`IAMZ_BENCH_RUNS` to change it) and reports the
 //! wall-clock time (target: ≤ 60 s), the roles reached from outside, the
-//! candidate steps decided, the chains, and whether the answer is complete;
+//! candidate steps that passed the filter, the chains, and whether the answer is complete;
 //! writes `bench/results/reach.json`.
 //!
 //! Run: `cargo bench --bench reach` (folder: `$IAMZ_BENCH_INVENTORY` or the
@@ -36,7 +36,7 @@ fn main() {
     let reach = &report["reach"];
     let worst = runs.iter().copied().fold(0.0, f64::max);
     println!(
-        "worst {worst:.1} s (target 60 s): {} roles reached from outside, {} candidate steps decided ({} solver checks), {} chains, complete: {} ({} undecided)",
+        "worst {worst:.1} s (target 60 s): {} roles reached from outside, {} candidate steps ({} solver checks), {} chains, complete: {} ({} undecided)",
         reach["roles_reached"],
         reach["candidates_checked"],
         reach["solver_checks"],

@@ -161,10 +161,7 @@ fn render(
             }
             serde_json::to_string_pretty(&value).unwrap_or_default()
         }
-        ExposureFormat::Dot => match reach {
-            Some(reach) => reach_dot(reach),
-            None => return bad_input(&"--format dot draws the chains of --reach"),
-        },
+        ExposureFormat::Dot => reach.map(reach_dot).unwrap_or_default(),
     };
     let _ = writeln!(out, "{}", rendered.trim_end());
     let incomplete = exposures
@@ -185,6 +182,9 @@ fn render(
 }
 
 pub fn run(arguments: &ExposureArguments, out: &mut dyn Write) -> u8 {
+    if arguments.format == ExposureFormat::Dot && !arguments.reach {
+        return bad_input(&"--format dot draws the chains of --reach");
+    }
     let zone = match zone_of(arguments) {
         Ok(zone) => zone,
         Err(message) => return bad_input(&message),

@@ -134,6 +134,7 @@ pub struct Reach {
     /// The first of them (at most [`UNDECIDED_KEPT`]), in search order.
     pub undecided: Vec<UndecidedStep>,
     pub roles_reached: usize,
+    /// Candidate steps that passed the statement filter (decided or not).
     pub candidates_checked: usize,
     pub solver_checks: usize,
 }
@@ -667,7 +668,7 @@ pub fn find_reach(
         let level: Vec<String> = frontier.drain(..).collect();
         let total_roles = roles.len();
         progress.say(&format!(
-            "reach: expanding {} role(s); {} reached, {candidates_checked} candidate steps decided",
+            "reach: expanding {} role(s); {} reached, {candidates_checked} candidate steps so far",
             level.len(),
             reached.len()
         ));
