@@ -106,3 +106,50 @@ fn dot_needs_reach_and_reach_needs_an_inventory() {
     ]);
     assert_eq!(code, 2, "{out}");
 }
+
+#[test]
+fn exposure_sarif_is_valid_and_points_at_the_granting_statement() {
+    let policy = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/examples/exposure/forgotten-statement-bucket.json"
+    );
+    let arguments = [
+        "exposure",
+        policy,
+        "--resource-type",
+        "s3-object",
+        "--resource",
+        "arn:aws:s3:::reports-prod/*",
+        "--account",
+        "111111111111",
+        "--zone-account",
+        "222222222222",
+        "--format",
+    ];
+    let (code, sarif) = iamz(&[&arguments[..], &["sarif"]].concat());
+    assert_eq!(code, 1, "{sarif}");
+    let sarif: serde_json::Value = serde_json::from_str(&sarif).unwrap();
+    let schema: serde_json::Value =
+        serde_json::from_str(include_str!("data/sarif-schema-2.1.0.json")).unwrap();
+    let validator = jsonschema::validator_for(&schema).expect("the SARIF schema compiles");
+    let errors: Vec<String> = validator
+        .iter_errors(&sarif)
+        .map(|error| error.to_string())
+        .collect();
+    assert!(errors.is_empty(), "{errors:?}");
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(results.len(), 1, "{results:?}");
+    assert_eq!(results[0]["ruleId"], "outside-access");
+    // The VendorPilot2023 statement starts at line 11.
+    assert_eq!(
+        results[0]["locations"][0]["physicalLocation"]["region"]["startLine"],
+        11
+    );
+    let (code, markdown) = iamz(&[&arguments[..], &["markdown"]].concat());
+    assert_eq!(code, 1);
+    assert!(
+        markdown
+            .contains("| `arn:aws:s3:::reports-prod/*` | account 777788889999 | s3:GetObject |"),
+        "{markdown}"
+    );
+}

@@ -9,7 +9,7 @@ use crate::exposure::inventory::inventory_exposure;
 use crate::exposure::reach::{find_reach, Reach};
 use crate::exposure::{find_exposure, ResourceExposure};
 use crate::query::{QueryOptions, Zone};
-use crate::report::exposure::{exposure_json, exposure_text};
+use crate::report::exposure::{exposure_json, exposure_markdown, exposure_sarif, exposure_text};
 use crate::report::reach::{path_json, reach_dot, reach_json, reach_text};
 use crate::scenario::{Scenario, SetupScope};
 use std::io::Write;
@@ -63,7 +63,8 @@ pub struct ExposureArguments {
     /// says incomplete.
     #[arg(long, default_value_t = 20_000, requires = "reach")]
     pub reach_solver_limit: usize,
-    /// text, json, or (with `--reach`) dot: the chains as a Graphviz graph.
+    /// text, json, sarif (one result per finding, at its statement),
+    /// markdown, or (with `--reach`) dot: the chains as a Graphviz graph.
     #[arg(long, value_enum, default_value_t)]
     pub format: ExposureFormat,
 }
@@ -76,6 +77,10 @@ pub enum ExposureFormat {
     Json,
     /// The reach chains as a Graphviz digraph (with `--reach`).
     Dot,
+    /// SARIF 2.1.0: one result per finding at its granting statement.
+    Sarif,
+    /// A Markdown summary for a review comment.
+    Markdown,
 }
 
 fn zone_of(arguments: &ExposureArguments) -> Result<Zone, String> {
@@ -162,6 +167,10 @@ fn render(
             serde_json::to_string_pretty(&value).unwrap_or_default()
         }
         ExposureFormat::Dot => reach.map(reach_dot).unwrap_or_default(),
+        ExposureFormat::Sarif => {
+            serde_json::to_string_pretty(&exposure_sarif(exposures)).unwrap_or_default()
+        }
+        ExposureFormat::Markdown => exposure_markdown(exposures),
     };
     let _ = writeln!(out, "{}", rendered.trim_end());
     let incomplete = exposures

@@ -126,6 +126,8 @@ pub struct ExposureFinding {
     pub public: bool,
     /// The statements that grant it.
     pub statements: Vec<StatementReference>,
+    /// Where they are written: file, line and column, in statement order.
+    pub locations: Vec<(String, crate::policy::json::SourcePosition)>,
     /// The found request, replayed.
     pub request: ConcreteRequest,
     pub decision: EvaluatedDecision,
@@ -446,7 +448,9 @@ pub fn find_exposure(
             && granting_statements(setup, &statements)
                 .iter()
                 .any(|statement| public::statement_is_public(statement));
+        let locations = granting_locations(setup, &statements);
         let finding = ExposureFinding {
+            locations,
             public,
             actions: crate::gate::actions::summarise(&actions),
             action_count: actions.len(),
@@ -497,24 +501,57 @@ fn condition_keys(setup: &Setup<'_>, statements: &[StatementReference]) -> Vec<S
     keys
 }
 
+/// The files and places of the resource layer's statements that
+/// `statements` name.
+fn granting_locations(
+    setup: &Setup<'_>,
+    statements: &[StatementReference],
+) -> Vec<(String, crate::policy::json::SourcePosition)> {
+    granting(setup, statements)
+        .map(|(policy, statement)| (policy.file.clone(), statement.position))
+        .collect()
+}
+
 /// The resource layer's statements that `statements` name.
 fn granting_statements<'p>(
     setup: &Setup<'p>,
     statements: &[StatementReference],
 ) -> Vec<&'p crate::policy::Statement> {
+    granting(setup, statements)
+        .map(|(_, statement)| statement)
+        .collect()
+}
+
+/// The resource layer's statements that `statements` name, with their
+/// policies.
+fn granting<'p, 's>(
+    setup: &'s Setup<'p>,
+    statements: &'s [StatementReference],
+) -> impl Iterator<
+    Item = (
+        &'p crate::policy::PolicyDocument,
+        &'p crate::policy::Statement,
+    ),
+> + 's
+where
+    'p: 's,
+{
     setup
         .layers
         .iter()
         .filter(|layer| layer.name == "resource")
-        .flat_map(|layer| layer.policies.iter())
-        .flat_map(|policy| {
-            policy.statements.iter().filter(move |statement| {
-                statements.iter().any(|reference| {
-                    reference.policy == policy.name && reference.statement == statement.label()
+        .flat_map(|layer| layer.policies.iter().copied())
+        .flat_map(move |policy| {
+            policy
+                .statements
+                .iter()
+                .filter(move |statement| {
+                    statements.iter().any(|reference| {
+                        reference.policy == policy.name && reference.statement == statement.label()
+                    })
                 })
-            })
+                .map(move |statement| (policy, statement))
         })
-        .collect()
 }
 
 #[cfg(test)]

@@ -74,6 +74,20 @@ pub fn exposure_json(exposures: &[ResourceExposure]) -> Value {
     object
 }
 
+/// How many resources have findings, and how many searches stopped.
+fn counts(exposures: &[ResourceExposure]) -> (usize, usize) {
+    (
+        exposures
+            .iter()
+            .filter(|exposure| !exposure.findings.is_empty())
+            .count(),
+        exposures
+            .iter()
+            .filter(|exposure| exposure.incomplete.is_some())
+            .count(),
+    )
+}
+
 /// Every resource with findings or an incomplete search, then a count of
 /// the contained ones.
 pub fn exposure_text(exposures: &[ResourceExposure], zone: &Zone) -> String {
@@ -85,19 +99,12 @@ pub fn exposure_text(exposures: &[ResourceExposure], zone: &Zone) -> String {
         .iter()
         .filter(|exposure| exposure.findings.is_empty() && exposure.incomplete.is_none())
         .count();
+    let (exposed, incomplete) = counts(exposures);
     let _ = writeln!(
         text,
-        "{}: {} resources, {} exposed, {contained} contained (proved), {} incomplete",
+        "{}: {} resources, {exposed} exposed, {contained} contained (proved), {incomplete} incomplete",
         exposure_verdict(exposures),
         exposures.len(),
-        exposures
-            .iter()
-            .filter(|exposure| !exposure.findings.is_empty())
-            .count(),
-        exposures
-            .iter()
-            .filter(|exposure| exposure.incomplete.is_some())
-            .count()
     );
     for exposure in exposures {
         if !exposure.findings.is_empty() || exposure.incomplete.is_some() {
@@ -173,6 +180,117 @@ fn resource_text(exposure: &ResourceExposure, zone: &Zone) -> String {
     }
     for approximation in &exposure.approximations {
         let _ = writeln!(text, "approximation: {approximation}");
+    }
+    text
+}
+
+/// One SARIF result per finding, located at its first granting statement
+/// (rule `public-access` when the finding is public, else `outside-access`).
+pub fn exposure_sarif(exposures: &[ResourceExposure]) -> Value {
+    let mut results = Vec::new();
+    for exposure in exposures {
+        for finding in &exposure.findings {
+            let (file, line, column) = match finding.locations.first() {
+                Some((file, position)) => (file.clone(), position.line, position.column),
+                None => (String::new(), 1, 1),
+            };
+            let rule = if finding.public {
+                "public-access"
+            } else {
+                "outside-access"
+            };
+            let actions = if finding.actions.is_empty() {
+                "actions that do not act on this resource type".to_string()
+            } else {
+                finding.actions.join(", ")
+            };
+            let mut location = super::sarif::physical_location(&file, line, column);
+            if file.is_empty() {
+                location =
+                    json!({ "logicalLocations": [{ "fullyQualifiedName": exposure.resource }] });
+            }
+            results.push(json!({
+                "ruleId": rule,
+                "level": "error",
+                "message": { "text": format!(
+                    "{}: {} may {actions}{}",
+                    exposure.resource,
+                    finding.principal.describe(),
+                    if finding.condition_keys.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" (limited by conditions on {})", finding.condition_keys.join(", "))
+                    }
+                ) },
+                "locations": [location],
+                "properties": {
+                    "resource": exposure.resource,
+                    "principal": {"kind": finding.principal.kind(), "value": finding.principal.value()},
+                    "request": request_json(&finding.request),
+                },
+            }));
+        }
+    }
+    super::sarif::error_rules_log(
+        &[
+            (
+                "outside-access",
+                "A principal outside the zone of trust can reach the resource",
+            ),
+            (
+                "public-access",
+                "Anyone can reach the resource (public by Amazon S3's definition)",
+            ),
+        ],
+        results,
+    )
+}
+
+/// A Markdown summary for a review comment: the verdict, then a table of
+/// the findings (resource, who, actions, conditions, public).
+pub fn exposure_markdown(exposures: &[ResourceExposure]) -> String {
+    let mut text = String::new();
+    let exposed: Vec<&ResourceExposure> = exposures
+        .iter()
+        .filter(|exposure| !exposure.findings.is_empty() || exposure.incomplete.is_some())
+        .collect();
+    let (with_findings, incomplete) = counts(exposures);
+    let _ = writeln!(
+        text,
+        "### iamz exposure: {}\n\n{} resource(s) searched, {with_findings} with findings, {incomplete} incomplete.\n",
+        exposure_verdict(exposures),
+        exposures.len(),
+    );
+    if exposed.is_empty() {
+        let _ = writeln!(
+            text,
+            "No request from outside the zone is allowed (proved)."
+        );
+        return text;
+    }
+    let _ = writeln!(text, "| Resource | Who | Actions | Limited by | Public |");
+    let _ = writeln!(text, "|---|---|---|---|---|");
+    let cell = |text: &str| text.replace('|', "\\|");
+    for exposure in exposed {
+        for finding in &exposure.findings {
+            let _ = writeln!(
+                text,
+                "| `{}` | {} | {} | {} | {} |",
+                cell(&exposure.resource),
+                cell(&finding.principal.describe()),
+                cell(&finding.actions.join(", ")),
+                cell(&finding.condition_keys.join(", ")),
+                if finding.public { "yes" } else { "no" }
+            );
+        }
+        if let Some(reason) = &exposure.incomplete {
+            let _ = writeln!(
+                text,
+                "| `{}` | incomplete: {} | | | |",
+                cell(&exposure.resource),
+                cell(&reason.to_string())
+            );
+        }
     }
     text
 }

@@ -5,7 +5,6 @@
 
 use super::comparison::request_json;
 use super::decision::decision_json;
-use super::sarif::artifact_uri;
 use crate::gate::{
     AccountReport, AccountStanding, ChangedStatement, GateFinding, GateReport, GateVerdict,
     StatementChange,
@@ -388,12 +387,7 @@ pub fn gate_sarif(report: &GateReport) -> Value {
                 "ruleId": format!("{}-widening", finding.chain.as_str()),
                 "level": "error",
                 "message": { "text": format!("account {}: {}", account_title(account), finding.summary) },
-                "locations": [{
-                    "physicalLocation": {
-                        "artifactLocation": { "uri": artifact_uri(&file) },
-                        "region": { "startLine": line.max(1), "startColumn": column.max(1) }
-                    }
-                }],
+                "locations": [super::sarif::physical_location(&file, line, column)],
                 "properties": {
                     "account": account.account,
                     "request": request_json(&finding.request),
@@ -401,23 +395,17 @@ pub fn gate_sarif(report: &GateReport) -> Value {
             }));
         }
     }
-    json!({
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [{
-            "tool": { "driver": {
-                "name": "iamz",
-                "version": env!("CARGO_PKG_VERSION"),
-                "rules": [
-                    { "id": "scp-widening", "name": "scp-widening",
-                      "shortDescription": { "text": "An SCP change widens access in a member account" },
-                      "defaultConfiguration": { "level": "error" } },
-                    { "id": "rcp-widening", "name": "rcp-widening",
-                      "shortDescription": { "text": "An RCP change widens access to a member account's resources" },
-                      "defaultConfiguration": { "level": "error" } }
-                ]
-            } },
-            "results": results,
-        }]
-    })
+    super::sarif::error_rules_log(
+        &[
+            (
+                "scp-widening",
+                "An SCP change widens access in a member account",
+            ),
+            (
+                "rcp-widening",
+                "An RCP change widens access to a member account's resources",
+            ),
+        ],
+        results,
+    )
 }

@@ -99,6 +99,42 @@ pub(crate) fn artifact_uri(path: &str) -> String {
     uri
 }
 
+/// A SARIF log of one run whose rules (`id`, short description) are all
+/// at level `error`, with these results.
+pub fn error_rules_log(rules: &[(&str, &str)], results: Vec<Value>) -> Value {
+    let rules: Vec<Value> = rules
+        .iter()
+        .map(|(id, text)| {
+            json!({ "id": id, "name": id,
+                    "shortDescription": { "text": text },
+                    "defaultConfiguration": { "level": "error" } })
+        })
+        .collect();
+    json!({
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": { "driver": {
+                "name": "iamz",
+                "version": env!("CARGO_PKG_VERSION"),
+                "rules": rules,
+            } },
+            "results": results,
+        }]
+    })
+}
+
+/// A result's place: the file (as `artifact_uri` writes it), line and
+/// column (at least 1).
+pub fn physical_location(file: &str, line: usize, column: usize) -> Value {
+    json!({
+        "physicalLocation": {
+            "artifactLocation": { "uri": artifact_uri(file) },
+            "region": { "startLine": line.max(1), "startColumn": column.max(1) }
+        }
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
