@@ -141,11 +141,7 @@ fn no_public_access(arguments: &NoPublicAccessArguments, out: &mut dyn Write) ->
         OutputFormat::Json => {
             let mut report = exposure_json(std::slice::from_ref(&exposure));
             report["result"] = json!(result);
-            let _ = writeln!(
-                out,
-                "{}",
-                serde_json::to_string_pretty(&report).unwrap_or_default()
-            );
+            super::write_json(out, &report);
         }
         OutputFormat::Text => {
             let _ = writeln!(
@@ -291,11 +287,7 @@ fn access_not_granted(arguments: &AccessNotGrantedArguments, out: &mut dyn Write
                 "request": request.as_ref().map(|(request, _)| request_json(request)),
                 "deciding_statements": request.as_ref().map(|(_, decision)| decision.explanation.deciding_statements.clone()),
             });
-            let _ = writeln!(
-                out,
-                "{}",
-                serde_json::to_string_pretty(&report).unwrap_or_default()
-            );
+            super::write_json(out, &report);
         }
         OutputFormat::Text => {
             let _ = writeln!(

@@ -131,11 +131,7 @@ pub fn run(arguments: &MergeArguments, out: &mut dyn Write) -> u8 {
         "shards": reports.iter().map(|report| report["shard"].clone()).collect::<Vec<_>>(),
         "notes": notes,
     });
-    let _ = writeln!(
-        out,
-        "{}",
-        serde_json::to_string_pretty(&merged).unwrap_or_default()
-    );
+    super::write_json(out, &merged);
     if verdict == "inconclusive" {
         exit::INCONCLUSIVE
     } else if unallowed {

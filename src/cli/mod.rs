@@ -114,6 +114,16 @@ pub fn main_entry() -> ExitCode {
     ExitCode::from(code)
 }
 
+/// Writes `value` as pretty JSON and a newline: the JSON answer of a
+/// command.
+pub(crate) fn write_json(out: &mut dyn Write, value: &serde_json::Value) {
+    let _ = writeln!(
+        out,
+        "{}",
+        serde_json::to_string_pretty(value).unwrap_or_default()
+    );
+}
+
 /// Runs one command, writing its output to `out`; returns the exit code.
 pub fn run(command: Command, out: &mut dyn Write) -> u8 {
     match command {
