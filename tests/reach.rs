@@ -153,3 +153,15 @@ fn exposure_sarif_is_valid_and_points_at_the_granting_statement() {
         "{markdown}"
     );
 }
+
+#[test]
+fn a_stopped_trust_policy_search_leaves_the_chains_incomplete() {
+    // With no finding allowed, the ways in are not known: never "proved".
+    let (code, text) = iamz(&["exposure", "--inventory", CHAIN, "--reach", "--limit", "0"]);
+    assert_eq!(code, 3, "{text}");
+    assert!(
+        text.contains("incomplete: 2 candidate step(s) undecided"),
+        "{text}"
+    );
+    assert!(!text.contains("(proved: "), "{text}");
+}

@@ -658,6 +658,23 @@ pub fn find_reach(
     }
     let mut undecided = Vec::new();
     let mut undecided_count = 0;
+    // A role whose trust-policy search stopped may let more in than its
+    // findings say: the chains through it are not all known.
+    for exposure in exposures {
+        if let (Some(reason), true) = (
+            &exposure.incomplete,
+            roles.contains_key(exposure.resource.as_str()),
+        ) {
+            undecided_count += 1;
+            if undecided.len() < UNDECIDED_KEPT {
+                undecided.push(UndecidedStep {
+                    principal: "outside the zone".to_string(),
+                    target: exposure.resource.clone(),
+                    reason: format!("the trust policy's exposure is incomplete: {reason}"),
+                });
+            }
+        }
+    }
     let mut candidates_checked = 0;
     let mut solver_checks = 0;
     let assume_actions: Vec<String> = ASSUME_ACTIONS
