@@ -85,7 +85,12 @@ fn request() -> impl Strategy<Value = ConcreteRequest> {
             if let Some(ip) = source_ip {
                 request.context.set_single("aws:SourceIp", ip);
             }
-            if let Some(account) = source_account {
+            // Only a service's request carries aws:SourceAccount (the
+            // request model's ServiceSourceKeys axiom): requests AWS could
+            // receive.
+            if let Some(account) = source_account
+                .filter(|_| request.principal.kind == crate::request::PrincipalKind::Service)
+            {
                 request.context.set_single("aws:SourceAccount", account);
             }
             request

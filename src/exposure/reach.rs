@@ -146,6 +146,90 @@ impl Reach {
     }
 }
 
+/// Which IAM principals' own requests an Allow statement's conditions on
+/// the service source keys let through (other conditions aside). Those
+/// keys are set only when a service acts for a resource, or, for
+/// `aws:SourceOwner`, as the caller's own account (`derived_keys`'s
+/// `SERVICE_SOURCE_KEYS`): a statement that needs one of them present
+/// grants no session, and one that needs `aws:SourceOwner` equal to
+/// listed accounts grants only their principals (the SNS default topic
+/// policy, `"AWS": "*"` under `AWS:SourceOwner`). Each condition is
+/// decided by the evaluator itself, on a request without the key and on
+/// one carrying it as a listed account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum OwnRequests {
+    Any,
+    Accounts(BTreeSet<String>),
+    Never,
+}
+
+fn own_requests(statement: &Statement) -> OwnRequests {
+    use crate::policy::template::TemplatePart;
+    use crate::policy::BaseOperator;
+    use crate::semantics::condition::condition_holds;
+    use crate::semantics::derived_keys::service_source_key;
+    let Ok(principal) = RequestPrincipal::parse("arn:aws:iam::111111111111:root") else {
+        return OwnRequests::Any;
+    };
+    let holds = |condition: &crate::policy::Condition, value: Option<&str>| {
+        let mut request = ConcreteRequest::new(principal.clone(), "sns:publish", "*");
+        if let Some(value) = value {
+            request
+                .context
+                .set(&condition.key, vec![value.to_string()], false);
+        }
+        condition_holds(
+            &crate::eval::ConcreteInterpretation::new(&request),
+            condition,
+        )
+    };
+    let mut answer = OwnRequests::Any;
+    for condition in &statement.conditions {
+        let Some(own_account_allowed) = service_source_key(&condition.key_lowercase) else {
+            continue;
+        };
+        // A policy variable may make the value anything.
+        let literal = condition.values.iter().all(|value| {
+            value
+                .template
+                .parts
+                .iter()
+                .all(|part| matches!(part, TemplatePart::Text(_)))
+        });
+        if !literal || holds(condition, None) {
+            continue;
+        }
+        if !own_account_allowed {
+            return OwnRequests::Never;
+        }
+        // Only operators that hold on a listed value alone can be read as
+        // a list of accounts; any other may hold on some unlisted account.
+        let listed_only = condition.operator.base == BaseOperator::StringEquals
+            || condition.operator.base == BaseOperator::StringEqualsIgnoreCase
+            || (condition.operator.base == BaseOperator::StringLike
+                && condition
+                    .values
+                    .iter()
+                    .all(|value| !value.text.contains(['*', '?'])));
+        if !listed_only {
+            continue;
+        }
+        let accounts: BTreeSet<String> = condition
+            .values
+            .iter()
+            .map(|value| value.text.clone())
+            .filter(|account| holds(condition, Some(account)))
+            .collect();
+        answer = match answer {
+            OwnRequests::Accounts(earlier) => {
+                OwnRequests::Accounts(earlier.intersection(&accounts).cloned().collect())
+            }
+            _ => OwnRequests::Accounts(accounts),
+        };
+    }
+    answer
+}
+
 /// The accounts whose IAM principals an Allow statement of `policy` may
 /// name, or `None` when it may name anyone (`*`, `NotPrincipal`).
 fn named_accounts(policy: &PolicyDocument) -> Option<BTreeSet<String>> {
@@ -158,21 +242,28 @@ fn named_accounts(policy: &PolicyDocument) -> Option<BTreeSet<String>> {
         let Some(principals) = &statement.principals else {
             return None;
         };
-        if principals.negated {
-            return None;
-        }
+        let own = own_requests(statement);
+        let mut named = BTreeSet::new();
+        let mut anyone = principals.negated;
         for entry in &principals.entries {
             match entry {
-                PrincipalEntry::Everyone => return None,
+                PrincipalEntry::Everyone => anyone = true,
                 PrincipalEntry::Account(account)
                 | PrincipalEntry::IamUser { account, .. }
                 | PrincipalEntry::Role { account, .. }
                 | PrincipalEntry::RoleSession { account, .. }
                 | PrincipalEntry::FederatedUser { account, .. } => {
-                    accounts.insert(account.clone());
+                    named.insert(account.clone());
                 }
                 _ => {}
             }
+        }
+        match own {
+            OwnRequests::Never => {}
+            OwnRequests::Accounts(listed) if anyone => accounts.extend(listed),
+            OwnRequests::Accounts(listed) => accounts.extend(named.intersection(&listed).cloned()),
+            OwnRequests::Any if anyone => return None,
+            OwnRequests::Any => accounts.extend(named),
         }
     }
     Some(accounts)
@@ -187,6 +278,11 @@ fn names_role_directly(policy: &PolicyDocument, role_arn: &str, account: &str, n
         .statements
         .iter()
         .filter(|statement| statement.effect == Effect::Allow)
+        .filter(|statement| match own_requests(statement) {
+            OwnRequests::Never => false,
+            OwnRequests::Accounts(listed) => listed.contains(account),
+            OwnRequests::Any => true,
+        })
         .any(|statement| match &statement.principals {
             None => false,
             Some(principals) if principals.negated => true,
@@ -896,4 +992,64 @@ fn shortest_paths(graph: &DiGraph<ReachNode, ReachStep>) -> Vec<ReachPath> {
         ))
     });
     paths
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::policy::{parse_policy, PolicyKind};
+
+    fn policy(statements: &str) -> PolicyDocument {
+        let text = format!(r#"{{"Version": "2012-10-17", "Statement": [{statements}]}}"#);
+        parse_policy(&text, "test.json", Some(PolicyKind::Resource))
+            .unwrap_or_else(|error| panic!("{error}"))
+            .document
+    }
+
+    #[test]
+    fn the_sns_default_topic_policy_names_only_its_owner_account() {
+        let default_policy = policy(
+            r#"{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "SNS:Publish",
+                "Resource": "arn:aws:sns:us-east-1:111111111111:alerts",
+                "Condition": {"StringEquals": {"AWS:SourceOwner": "111111111111"}}}"#,
+        );
+        assert_eq!(
+            named_accounts(&default_policy),
+            Some(BTreeSet::from(["111111111111".to_string()]))
+        );
+        let role = "arn:aws:iam::111111111111:role/r";
+        assert!(names_role_directly(
+            &default_policy,
+            role,
+            "111111111111",
+            "r"
+        ));
+        assert!(!names_role_directly(
+            &default_policy,
+            "arn:aws:iam::222222222222:role/r",
+            "222222222222",
+            "r"
+        ));
+    }
+
+    #[test]
+    fn a_grant_under_a_service_source_key_names_no_iam_principal() {
+        let service_only = policy(
+            r#"{"Effect": "Allow", "Principal": "*", "Action": "sqs:SendMessage", "Resource": "*",
+                "Condition": {"ArnLike": {"aws:SourceArn": "arn:aws:sns:*:111111111111:*"}}}"#,
+        );
+        assert_eq!(named_accounts(&service_only), Some(BTreeSet::new()));
+        // IfExists, a negated operator and a policy variable all let a
+        // request without the key through: anyone may be named.
+        for condition in [
+            r#"{"StringEqualsIfExists": {"aws:SourceAccount": "111111111111"}}"#,
+            r#"{"StringNotEquals": {"aws:SourceAccount": "111111111111"}}"#,
+            r#"{"StringLike": {"aws:SourceOwner": "1111*"}}"#,
+        ] {
+            let open = policy(&format!(
+                r#"{{"Effect": "Allow", "Principal": "*", "Action": "sqs:SendMessage", "Resource": "*", "Condition": {condition}}}"#
+            ));
+            assert_eq!(named_accounts(&open), None, "{condition}");
+        }
+    }
 }

@@ -160,3 +160,33 @@ fn zone_of_trust() {
     assert!(matches!(verdict, ZoneVerdict::Contained), "{verdict:#?}");
     assert!(matches!(check(&organization), ZoneVerdict::Contained));
 }
+
+#[test]
+fn calls_that_need_no_permission_do_not_make_a_side_allow_something() {
+    // Every side "allows" sts:GetCallerIdentity: a deny-all policy still
+    // allows nothing a verdict could rest on.
+    let deny_all = r#"{"Effect": "Deny", "Action": "*", "Resource": "*"}"#;
+    let comparison = compare_kind(PolicyKind::Identity, deny_all, deny_all);
+    assert_eq!(comparison.verdict, Verdict::Equivalent, "{comparison:#?}");
+    assert!(
+        comparison
+            .vacuous
+            .contains(&"OLD allows nothing within the scope".to_string()),
+        "{comparison:#?}"
+    );
+}
+
+#[test]
+fn an_identity_grant_under_a_service_source_key_allows_nothing() {
+    // aws:SourceArn is set only on a service principal's request; identity
+    // policies are judged for IAM principals, so the grant never applies.
+    let grant = r#"{"Effect": "Allow", "Action": "sns:Publish", "Resource": "*",
+        "Condition": {"ArnLike": {"aws:SourceArn": "arn:aws:s3:::uploads-*"}}}"#;
+    let comparison = compare_kind(PolicyKind::Identity, grant, grant);
+    assert!(
+        comparison
+            .vacuous
+            .contains(&"NEW allows nothing within the scope".to_string()),
+        "{comparison:#?}"
+    );
+}

@@ -91,6 +91,29 @@ impl OrganizationKeys {
     }
 }
 
+/// Keys AWS sets only on a request an AWS service principal makes for a
+/// resource it acts for (lower case), with whether an IAM principal's own
+/// request may carry the key as its own account (`aws:SourceOwner`: AWS
+/// does not document it and "does not plan to", awsdocs/iam-user-guide#111;
+/// the SNS default topic policy grants `"AWS": "*"` under it, so the
+/// request space keeps both readings, absent and the caller's account).
+pub const SERVICE_SOURCE_KEYS: &[(&str, bool)] = &[
+    ("aws:sourceaccount", false),
+    ("aws:sourcearn", false),
+    ("aws:sourceorgid", false),
+    ("aws:sourceorgpaths", false),
+    ("aws:sourceowner", true),
+];
+
+/// Whether `key_lowercase` is a service source key, and if so whether an
+/// IAM principal's own request may carry it as its own account.
+pub fn service_source_key(key_lowercase: &str) -> Option<bool> {
+    SERVICE_SOURCE_KEYS
+        .iter()
+        .find(|(key, _)| *key == key_lowercase)
+        .map(|(_, own_account)| *own_account)
+}
+
 /// The facts derived keys are read from.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct DerivedKeyFacts {
@@ -319,7 +342,10 @@ impl DerivedKeyFacts {
     }
 
     /// Fills every derived key the request's context does not give; returns
-    /// a warning for each given value that contradicts the derived one.
+    /// a warning for each given value that contradicts the derived one, and
+    /// for each service source key an IAM principal's request cannot carry
+    /// (the given value is used all the same: a scenario may state what
+    /// iamz cannot know).
     pub fn complete(&self, request: &mut ConcreteRequest, now_epoch_seconds: i64) -> Vec<String> {
         // What the scenario gives wins over what is derived, without a
         // warning; a request that already has such a key keeps its value.
@@ -348,6 +374,25 @@ impl DerivedKeyFacts {
                     key.values,
                     key.multivalued,
                 ),
+            }
+        }
+        if request.principal.kind != PrincipalKind::Service {
+            for (key, own_account) in SERVICE_SOURCE_KEYS {
+                let Some(given) = request.context.get(key) else {
+                    continue;
+                };
+                let own = *own_account
+                    && request.principal.kind.has_identity_side()
+                    && given
+                        .values
+                        .iter()
+                        .all(|value| Some(value.as_str()) == request.principal.account.as_deref());
+                if !own {
+                    warnings.push(format!(
+                        "context key {} is set only when an AWS service makes the request, not on a request by {}; the given value is used",
+                        given.key, request.principal.text
+                    ));
+                }
             }
         }
         warnings
@@ -494,5 +539,29 @@ mod tests {
         keys.sort();
         expected.sort();
         assert_eq!(keys, expected);
+    }
+
+    #[test]
+    fn a_service_source_key_on_an_iam_principals_request_is_warned_about() {
+        let facts = DerivedKeyFacts::default();
+        let principal = crate::request::RequestPrincipal::parse("arn:aws:iam::111111111111:user/u")
+            .expect("a principal");
+        let mut request = ConcreteRequest::new(principal.clone(), "sns:Publish", "*");
+        request
+            .context
+            .set("aws:SourceArn", vec!["arn:aws:s3:::b".into()], false);
+        let warnings = facts.complete(&mut request, 0);
+        assert!(
+            warnings
+                .iter()
+                .any(|warning| warning.contains("aws:SourceArn")),
+            "{warnings:?}"
+        );
+        // aws:SourceOwner as the caller's own account is a reading iamz keeps.
+        let mut request = ConcreteRequest::new(principal, "sns:Publish", "*");
+        request
+            .context
+            .set("aws:SourceOwner", vec!["111111111111".into()], false);
+        assert!(facts.complete(&mut request, 0).is_empty());
     }
 }

@@ -17,6 +17,7 @@ pub enum AxiomId {
     PrincipalTypeKey,
     UsernameKey,
     ServicePrincipalKeys,
+    ServiceSourceKeys,
     AlwaysPresentKeys,
     BoolKeys,
     ActionShape,
@@ -86,6 +87,11 @@ pub const AXIOMS: &[Axiom] = &[
         id: AxiomId::ServicePrincipalKeys,
         statement: "aws:PrincipalServiceName is present only for service principals and is the service's name; aws:PrincipalIsAWSService is present in every signed request (not for anonymous callers or federated providers), \"true\" exactly for service principals.",
         source: "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalisawsservice",
+    },
+    Axiom {
+        id: AxiomId::ServiceSourceKeys,
+        statement: "aws:SourceAccount, aws:SourceArn, aws:SourceOrgID and aws:SourceOrgPaths are present only when an AWS service principal makes the request (for the resource it acts for); aws:SourceOwner, the undocumented older form of aws:SourceAccount, only for a service principal or, on a request an IAM principal makes itself, as that principal's own account (absent also allowed).",
+        source: "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-sourceaccount",
     },
     Axiom {
         id: AxiomId::AlwaysPresentKeys,

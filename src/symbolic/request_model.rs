@@ -24,7 +24,7 @@ use super::unsupported::Unsupported;
 use crate::policy::template::TemplatePart;
 use crate::policy::{BaseOperator, Comparison, ConditionValue, PolicyDocument};
 use crate::request::PrincipalKind;
-use crate::semantics::derived_keys::{DerivedKeyFacts, OrganizationKeys};
+use crate::semantics::derived_keys::{service_source_key, DerivedKeyFacts, OrganizationKeys};
 use crate::values::ip::address_bits;
 use crate::values::{parse_date, parse_ip_address, Decimal};
 use indexmap::IndexMap;
@@ -747,6 +747,11 @@ impl RequestModel {
         } else {
             self.bind_derived(&mut key_model, facts, side);
         }
+        if given_values.is_none() {
+            if let Some(own_account) = service_source_key(key) {
+                self.confine_to_services(&key_model, own_account);
+            }
+        }
         self.keys.insert(key.to_string(), key_model);
     }
 
@@ -1123,6 +1128,28 @@ impl RequestModel {
                 value,
                 components: None,
             }
+        }
+    }
+
+    /// A key only a service's request carries (or, with `own_account`, an
+    /// IAM principal's own request as its own account): every value slot
+    /// is empty otherwise.
+    fn confine_to_services(&mut self, key: &KeyModel, own_account: bool) {
+        let principal = &self.principal;
+        let service = principal.is(PrincipalKind::Service);
+        for slot in &key.slots {
+            let mut allowed = vec![service.clone()];
+            if let (true, SymbolicValue::Text { value, .. }) = (own_account, &slot.value) {
+                allowed.push(
+                    principal
+                        .has_identity_side()
+                        .and2(&value.equals(&principal.account)),
+                );
+            }
+            self.axioms.push((
+                AxiomId::ServiceSourceKeys,
+                slot.active.implies(&Term::or(allowed)),
+            ));
         }
     }
 
