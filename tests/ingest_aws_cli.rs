@@ -23,7 +23,8 @@ fn fixture(name: &str) -> PathBuf {
 }
 
 fn read(name: &str) -> Inventory {
-    read_inventory(&fixture(name)).unwrap_or_else(|error| panic!("{name}: {error}"))
+    read_inventory(&fixture(name), &Default::default())
+        .unwrap_or_else(|error| panic!("{name}: {error}"))
 }
 
 fn codes(inventory: &Inventory) -> Vec<(&'static str, String)> {
@@ -436,7 +437,8 @@ fn missing_pieces_are_warnings_that_say_what_is_missing() {
 
 #[test]
 fn an_attached_policy_whose_content_was_not_collected_is_bad_input() {
-    let error = read_inventory(&fixture("missing-describe-policy")).expect_err("bad input");
+    let error = read_inventory(&fixture("missing-describe-policy"), &Default::default())
+        .expect_err("bad input");
     let IngestError::Invalid(problems) = &error else {
         panic!("{error}")
     };
@@ -474,7 +476,8 @@ fn a_last_page_that_says_more_follow_is_a_warning() {
 
 #[test]
 fn errors_inside_policy_strings_point_into_the_string() {
-    let error = read_inventory(&fixture("bad-policy-string")).expect_err("bad input");
+    let error =
+        read_inventory(&fixture("bad-policy-string"), &Default::default()).expect_err("bad input");
     let IngestError::Invalid(problems) = &error else {
         panic!("{error}")
     };
@@ -881,7 +884,8 @@ fn the_collection_script_is_valid_bash_and_lists_its_permissions() {
 #[test]
 fn the_example_organization_reads_cleanly_and_projects_like_the_cross_account_example() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
-    let inventory = read_inventory(&root.join("collected-org")).expect("reads");
+    let inventory =
+        read_inventory(&root.join("collected-org"), &Default::default()).expect("reads");
     assert!(inventory.warnings.is_empty(), "{:#?}", inventory.warnings);
     let projected = inventory
         .scenario(
@@ -1030,8 +1034,12 @@ fn the_collection_script_writes_the_layout_the_reader_reads() {
         );
     }
     // What iamz reads from it is what it reads from the example.
-    let from_script = read_inventory(&output).expect("reads").summary();
-    let from_example = read_inventory(&example).expect("reads").summary();
+    let from_script = read_inventory(&output, &Default::default())
+        .expect("reads")
+        .summary();
+    let from_example = read_inventory(&example, &Default::default())
+        .expect("reads")
+        .summary();
     assert!(
         from_script.warnings.is_empty(),
         "{:#?}",

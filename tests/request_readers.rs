@@ -234,6 +234,7 @@ fn explain_arguments(scenario: &str) -> ExplainArguments {
         authorization_message: None,
         format: OutputFormat::Json,
         now: Some(1_790_000_000),
+        stack: Default::default(),
     }
 }
 

@@ -72,6 +72,8 @@ pub struct EvalArguments {
     /// does not give it; default: now.
     #[arg(long)]
     pub now: Option<i64>,
+    #[command(flatten)]
+    pub stack: super::StackArguments,
 }
 
 /// The current time in epoch seconds (requests that give no time).
@@ -213,6 +215,7 @@ pub(crate) fn load_scenario(
     principal: Option<&str>,
     resource: Option<&str>,
     recorded: Option<&RecordedRequest>,
+    stack: &super::StackArguments,
 ) -> Result<(Scenario, PathBuf), String> {
     match (inventory, scenario) {
         (Some(source), _) => {
@@ -229,8 +232,8 @@ pub(crate) fn load_scenario(
                         .to_string(),
                 );
             };
-            let inventory =
-                crate::ingest::read_inventory(source).map_err(|error| error.to_string())?;
+            let inventory = crate::ingest::read_inventory(source, &stack.facts()?)
+                .map_err(|error| error.to_string())?;
             let mut scenario = inventory
                 .scenario(&principal, &resource)
                 .map_err(|error| error.to_string())?;
@@ -300,6 +303,7 @@ pub fn run(arguments: &EvalArguments, out: &mut dyn Write) -> u8 {
             arguments.principal.as_deref(),
             arguments.resource.as_deref(),
             recorded.as_ref(),
+            &arguments.stack,
         ) {
             Ok((scenario, file)) => (Subject::Scenario(Box::new(scenario)), file),
             Err(message) => {
@@ -561,6 +565,7 @@ mod tests {
             requests: Some(requests),
             format: OutputFormat::Json,
             now: Some(1_790_000_000),
+            stack: Default::default(),
         };
         let mut out = Vec::new();
         let code = run(&arguments, &mut out);
@@ -665,6 +670,7 @@ mod tests {
             requests: Some(requests),
             format: OutputFormat::Json,
             now: Some(1_790_000_000),
+            stack: Default::default(),
         };
         let mut out = Vec::new();
         assert_eq!(run(&arguments, &mut out), exit::HOLDS);

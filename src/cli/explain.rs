@@ -48,6 +48,8 @@ pub struct ExplainArguments {
     /// does not give it; default: now.
     #[arg(long)]
     pub now: Option<i64>,
+    #[command(flatten)]
+    pub stack: super::StackArguments,
 }
 
 /// Decides a dependent request when the inputs hold its resource's
@@ -55,6 +57,7 @@ pub struct ExplainArguments {
 fn decide_dependent(
     dependent: DependentRequest,
     inventory: Option<&Path>,
+    stack: &super::StackArguments,
     principal: &str,
     now: i64,
 ) -> DependentRequest {
@@ -69,8 +72,11 @@ fn decide_dependent(
             ..dependent
         };
     };
-    let projected = crate::ingest::read_inventory(folder)
-        .map_err(|error| error.to_string())
+    let projected = stack
+        .facts()
+        .and_then(|facts| {
+            crate::ingest::read_inventory(folder, &facts).map_err(|error| error.to_string())
+        })
         .and_then(|inventory| {
             inventory
                 .scenario(principal, &resource)
@@ -116,6 +122,7 @@ pub fn run(arguments: &ExplainArguments, out: &mut dyn Write) -> u8 {
         arguments.principal.as_deref(),
         arguments.resource.as_deref(),
         recorded.as_ref(),
+        &arguments.stack,
     ) {
         Ok(loaded) => loaded,
         Err(message) => return bad_input(&message),
@@ -153,6 +160,7 @@ pub fn run(arguments: &ExplainArguments, out: &mut dyn Write) -> u8 {
             decide_dependent(
                 dependent,
                 arguments.inventory.as_deref(),
+                &arguments.stack,
                 &request.principal.written(),
                 now,
             )

@@ -67,6 +67,8 @@ pub struct ExposureArguments {
     /// markdown, or (with `--reach`) dot: the chains as a Graphviz graph.
     #[arg(long, value_enum, default_value_t)]
     pub format: ExposureFormat,
+    #[command(flatten)]
+    pub stack: super::StackArguments,
 }
 
 /// Output formats of `iamz exposure`.
@@ -199,7 +201,11 @@ pub fn run(arguments: &ExposureArguments, out: &mut dyn Write) -> u8 {
         Err(message) => return bad_input(&message),
     };
     if let Some(folder) = &arguments.inventory {
-        let inventory = match crate::ingest::read_inventory(folder) {
+        let facts = match arguments.stack.facts() {
+            Ok(facts) => facts,
+            Err(error) => return bad_input(&error),
+        };
+        let inventory = match crate::ingest::read_inventory(folder, &facts) {
             Ok(inventory) => inventory,
             Err(error) => return bad_input(&error),
         };

@@ -61,7 +61,8 @@ pub struct GateArguments {
 /// collected folder. Warnings go to standard error.
 pub fn load_organization(path: &Path) -> Result<Organization, String> {
     if path.is_dir() {
-        let inventory = crate::ingest::read_inventory(path).map_err(|error| error.to_string())?;
+        let inventory = crate::ingest::read_inventory(path, &Default::default())
+            .map_err(|error| error.to_string())?;
         return inventory.organization.ok_or_else(|| {
             format!(
                 "{}: the collected folder has no organization (organizations/ is missing)",

@@ -15,18 +15,25 @@ use std::path::PathBuf;
 #[derive(Debug, clap::Args)]
 pub struct InventoryArguments {
     /// A folder of collected AWS CLI output (see `scripts/collect-aws` and
-    /// docs/formats.md, "Collected AWS CLI output"), or a Terraform plan
-    /// as `terraform show -json PLAN` prints it.
+    /// docs/formats.md, "Collected AWS CLI output"), a Terraform plan as
+    /// `terraform show -json PLAN` prints it, or a CloudFormation template
+    /// (JSON or YAML; see the `--stack-…` options).
     pub source: PathBuf,
     #[arg(long, value_enum, default_value_t)]
     pub format: OutputFormat,
+    #[command(flatten)]
+    pub stack: super::StackArguments,
 }
 
 pub fn run(arguments: &InventoryArguments, out: &mut dyn Write) -> u8 {
     if arguments.source.is_file() && is_plan_file(&arguments.source) {
         return run_plan(arguments, out);
     }
-    let inventory = match read_inventory(&arguments.source) {
+    let facts = match arguments.stack.facts() {
+        Ok(facts) => facts,
+        Err(error) => return bad_input(&error),
+    };
+    let inventory = match read_inventory(&arguments.source, &facts) {
         Ok(inventory) => inventory,
         Err(error) => return bad_input(&error),
     };

@@ -30,6 +30,52 @@ pub mod exit {
     pub const INCONCLUSIVE: u8 = 3;
 }
 
+/// How a CloudFormation template given as an inventory is deployed: what
+/// its pseudo parameters and parameters resolve to.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct StackArguments {
+    /// With a CloudFormation template: the stack's account
+    /// (`AWS::AccountId`); its principals and resources belong to it.
+    #[arg(long, value_name = "ID")]
+    pub stack_account: Option<String>,
+    /// With a CloudFormation template: the stack's Region (`AWS::Region`).
+    #[arg(long, value_name = "REGION")]
+    pub stack_region: Option<String>,
+    /// With a CloudFormation template: the stack's name (`AWS::StackName`;
+    /// default: the template file's name without its extension).
+    #[arg(long, value_name = "NAME")]
+    pub stack_name: Option<String>,
+    /// With a CloudFormation template: parameter values, as the AWS CLI's
+    /// `[{"ParameterKey": …, "ParameterValue": …}]`, a template
+    /// configuration file's `{"Parameters": {…}}`, or `{NAME: VALUE}`.
+    #[arg(long, value_name = "FILE")]
+    pub stack_parameters: Option<std::path::PathBuf>,
+}
+
+impl StackArguments {
+    /// The facts the template reader resolves intrinsics from.
+    pub fn facts(&self) -> Result<crate::ingest::cloudformation::StackFacts, String> {
+        if let Some(account) = &self.stack_account {
+            if !crate::policy::parse::is_account_id(account) {
+                return Err(format!(
+                    "--stack-account {account}: an account id has 12 digits"
+                ));
+            }
+        }
+        let parameters = match &self.stack_parameters {
+            Some(path) => crate::ingest::cloudformation::StackFacts::read_parameters(path)
+                .map_err(|error| error.to_string())?,
+            None => Default::default(),
+        };
+        Ok(crate::ingest::cloudformation::StackFacts {
+            account: self.stack_account.clone(),
+            region: self.stack_region.clone(),
+            stack_name: self.stack_name.clone().unwrap_or_default(),
+            parameters,
+        })
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
 pub enum OutputFormat {
     #[default]
@@ -89,8 +135,9 @@ pub enum Command {
     Check(check::CheckArguments),
     /// Join the JSON reports of `iamz gate --shard K/N` into one report.
     Merge(merge::MergeArguments),
-    /// Read an inventory (a folder of collected AWS CLI output) and show
-    /// what it holds: counts per kind and per account, and every warning.
+    /// Read an inventory (a folder of collected AWS CLI output, a Terraform
+    /// plan or a CloudFormation template) and show what it holds: counts per
+    /// kind and per account, and every warning.
     Inventory(inventory::InventoryArguments),
 }
 

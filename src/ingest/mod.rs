@@ -5,10 +5,13 @@
 //! record (`cloudtrail.rs`) and a decoded authorization message
 //! (`authorization_message.rs`), each giving a `RecordedRequest`.
 //! Beside it, the Terraform plan reader (`terraform/`: `terraform show
-//! -json` output, read into a before and an after inventory). A
-//! CloudFormation template reader will sit beside them, sharing `located_file.rs` (collected JSON with every node located) and
+//! -json` output, read into a before and an after inventory), sharing
+//! `located_file.rs` (collected JSON with every node located) and
 //! `embedded_policy.rs` (policies held as JSON or URL-encoded strings,
-//! located inside the string).
+//! located inside the string), and the CloudFormation template reader
+//! (`cloudformation/`: JSON or YAML, intrinsics resolved from the stack's
+//! account, Region and parameters). `lambda_permission.rs` turns a Lambda
+//! permission of either tool into its policy statement.
 //!
 //! Bad input is reported all at once, each problem with its file,
 //! line:column and JSON path (inside an embedded policy string too); what
@@ -18,8 +21,10 @@
 
 pub mod authorization_message;
 pub mod aws_cli;
+pub mod cloudformation;
 pub mod cloudtrail;
 pub mod embedded_policy;
+pub mod lambda_permission;
 pub mod located_file;
 pub mod terraform;
 
@@ -61,16 +66,23 @@ impl fmt::Display for Problems {
     }
 }
 
-/// Reads an inventory from `source`: a folder of collected AWS CLI output.
-pub fn read_inventory(source: &Path) -> Result<Inventory, IngestError> {
+/// Reads an inventory from `source`: a folder of collected AWS CLI output,
+/// or a CloudFormation template (JSON or YAML) deployed with `stack`.
+pub fn read_inventory(
+    source: &Path,
+    stack: &cloudformation::StackFacts,
+) -> Result<Inventory, IngestError> {
     let path = source.display().to_string();
     let metadata =
         std::fs::metadata(source).map_err(|_| IngestError::NotFound { path: path.clone() })?;
     if metadata.is_dir() {
         return aws_cli::read_collected_folder(source);
     }
+    if cloudformation::is_template_file(source) {
+        return cloudformation::read_template(source, stack);
+    }
     Err(IngestError::Unrecognised {
         path,
-        reason: "expected a folder of collected AWS CLI output (see docs/formats.md, \"Collected AWS CLI output\"); a Terraform plan is read by `iamz inventory PLAN.json` and `iamz gate --plan PLAN.json`; CloudFormation templates are not read yet".to_string(),
+        reason: "expected a folder of collected AWS CLI output (see docs/formats.md, \"Collected AWS CLI output\") or a CloudFormation template (JSON or YAML, with `Resources`); a Terraform plan is read by `iamz inventory PLAN.json` and `iamz gate --plan PLAN.json`".to_string(),
     })
 }

@@ -118,3 +118,17 @@ impl Resource {
         }
     }
 }
+
+/// `https://sqs.REGION.amazonaws.com/ACCOUNT/NAME` as the queue's ARN in
+/// `partition`, with its account and Region.
+pub fn queue_arn_from_url(url: &str, partition: &str) -> Option<(String, String, String)> {
+    let rest = url.strip_prefix("https://")?;
+    let (host, path) = rest.split_once('/')?;
+    let region = host.strip_prefix("sqs.")?.split('.').next()?;
+    let (account, name) = path.trim_end_matches('/').split_once('/')?;
+    Some((
+        format!("arn:{partition}:sqs:{region}:{account}:{name}"),
+        account.to_string(),
+        region.to_string(),
+    ))
+}

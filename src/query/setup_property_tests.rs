@@ -546,6 +546,7 @@ fn eval_through_cli(directory: &Path, scenario: &Value, request: &Value, name: &
         requests: None,
         format: OutputFormat::Json,
         now: Some(NOW),
+        stack: Default::default(),
     };
     let mut out = Vec::new();
     let code = run_eval(&arguments, &mut out);

@@ -190,3 +190,23 @@ fn an_identity_grant_under_a_service_source_key_allows_nothing() {
         "{comparison:#?}"
     );
 }
+
+#[test]
+fn a_key_without_a_prefix_is_never_present() {
+    // `${Account}` (a placeholder copied from an example SCP) names no key
+    // AWS sets: the exception it guards never applies, and the comparison
+    // is decided (not left to a back end that cannot decide the variable).
+    let scp = |exception: &str| {
+        format!(
+            r#"{{"Effect": "Allow", "Action": "*", "Resource": "*"}},
+               {{"Effect": "Deny", "NotAction": ["iam:*", "sts:*"], "Resource": "*",
+                 "Condition": {{"StringNotEquals": {{"aws:RequestedRegion": ["eu-west-1"]}}{exception}}}}}"#
+        )
+    };
+    let comparison = compare_kind(
+        PolicyKind::Scp,
+        &scp(r#", "ArnNotLike": {"aws:PrincipalARN": "arn:aws:iam::${Account}:role/[PRIVILEGED_ROLE]"}"#),
+        &scp(""),
+    );
+    assert_eq!(comparison.verdict, Verdict::Equivalent, "{comparison:#?}");
+}

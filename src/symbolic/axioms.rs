@@ -18,6 +18,7 @@ pub enum AxiomId {
     UsernameKey,
     ServicePrincipalKeys,
     ServiceSourceKeys,
+    UnprefixedKeys,
     AlwaysPresentKeys,
     BoolKeys,
     ActionShape,
@@ -92,6 +93,11 @@ pub const AXIOMS: &[Axiom] = &[
         id: AxiomId::ServiceSourceKeys,
         statement: "aws:SourceAccount, aws:SourceArn, aws:SourceOrgID and aws:SourceOrgPaths are present only when an AWS service principal makes the request (for the resource it acts for); aws:SourceOwner, the undocumented older form of aws:SourceAccount, only for a service principal or, on a request an IAM principal makes itself, as that principal's own account (absent also allowed).",
         source: "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-sourceaccount",
+    },
+    Axiom {
+        id: AxiomId::UnprefixedKeys,
+        statement: "A condition key without a prefix (`Account` rather than `aws:…` or `service:…`) is never in a request: every key AWS sets is a global aws: key or a service's key.",
+        source: "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html",
     },
     Axiom {
         id: AxiomId::AlwaysPresentKeys,

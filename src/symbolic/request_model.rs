@@ -751,6 +751,15 @@ impl RequestModel {
             if let Some(own_account) = service_source_key(key) {
                 self.confine_to_services(&key_model, own_account);
             }
+            // Every key AWS sets is `aws:…` or `service:…`: a name without
+            // a prefix (a placeholder such as `${Account}` copied from an
+            // example) is never in a request.
+            if !key.contains(':') {
+                for slot in &mut key_model.slots {
+                    slot.active = Term::falsity();
+                }
+                self.axioms.push((AxiomId::UnprefixedKeys, Term::truth()));
+            }
         }
         self.keys.insert(key.to_string(), key_model);
     }

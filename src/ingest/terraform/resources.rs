@@ -40,7 +40,6 @@ use crate::inventory::{
 use crate::policy::PolicyKind;
 use crate::source::InputError;
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 pub const RESOURCE_TYPES: [&str; 6] = [
     "aws_s3_bucket_policy",
@@ -53,15 +52,7 @@ pub const RESOURCE_TYPES: [&str; 6] = [
 
 /// `https://sqs.REGION.amazonaws.com/ACCOUNT/NAME` as an ARN.
 fn queue_arn(url: &str) -> Option<(String, String, String)> {
-    let rest = url.strip_prefix("https://")?;
-    let (host, path) = rest.split_once('/')?;
-    let region = host.strip_prefix("sqs.")?.split('.').next()?;
-    let (account, name) = path.trim_end_matches('/').split_once('/')?;
-    Some((
-        format!("arn:aws:sqs:{region}:{account}:{name}"),
-        account.to_string(),
-        region.to_string(),
-    ))
+    crate::inventory::resources::queue_arn_from_url(url, "aws")
 }
 
 /// A Lambda permission's statement, as JSON.
@@ -70,50 +61,18 @@ fn permission_statement(
     values: &SideValues<'_>,
     function_arn: &str,
 ) -> Result<serde_json::Value, InputError> {
-    use serde_json::{json, Map, Value};
     let text = |key: &str| values.known_string(file, key);
-    let principal = text("principal")?.unwrap_or("*");
-    let principal =
-        if principal.ends_with(".amazonaws.com") || principal.ends_with(".amazonaws.com.cn") {
-            json!({"Service": principal})
-        } else if principal == "*" {
-            json!("*")
-        } else {
-            json!({"AWS": principal})
-        };
-    let resource = match text("qualifier")? {
-        Some(qualifier) if !qualifier.is_empty() => format!("{function_arn}:{qualifier}"),
-        _ => function_arn.to_string(),
-    };
-    let mut condition = Map::new();
-    if let Some(source_arn) = text("source_arn")?.filter(|text| !text.is_empty()) {
-        condition.insert("ArnLike".into(), json!({"AWS:SourceArn": source_arn}));
+    Ok(crate::ingest::lambda_permission::LambdaPermission {
+        statement_id: text("statement_id")?,
+        action: text("action")?,
+        principal: text("principal")?,
+        function_arn,
+        qualifier: text("qualifier")?,
+        source_arn: text("source_arn")?,
+        source_account: text("source_account")?,
+        principal_org_id: text("principal_org_id")?,
     }
-    let mut equals = Map::new();
-    if let Some(account) = text("source_account")?.filter(|text| !text.is_empty()) {
-        equals.insert("AWS:SourceAccount".into(), json!(account));
-    }
-    if let Some(organization) = text("principal_org_id")?.filter(|text| !text.is_empty()) {
-        equals.insert("aws:PrincipalOrgID".into(), json!(organization));
-    }
-    if !equals.is_empty() {
-        condition.insert("StringEquals".into(), Value::Object(equals));
-    }
-    let mut statement = Map::new();
-    if let Some(sid) = text("statement_id")? {
-        statement.insert("Sid".into(), json!(sid));
-    }
-    statement.insert("Effect".into(), json!("Allow"));
-    statement.insert("Principal".into(), principal);
-    statement.insert(
-        "Action".into(),
-        json!(text("action")?.unwrap_or("lambda:InvokeFunction")),
-    );
-    statement.insert("Resource".into(), json!(resource));
-    if !condition.is_empty() {
-        statement.insert("Condition".into(), Value::Object(condition));
-    }
-    Ok(Value::Object(statement))
+    .statement())
 }
 
 struct Reader<'a> {
@@ -351,42 +310,27 @@ pub fn read_side(
     }
     for (arn, statements) in permissions {
         let (path, position) = (statements[0].1.clone(), statements[0].2);
-        let text = serde_json::json!({
-            "Version": "2012-10-17",
-            "Statement": statements.iter().map(|(statement, _, _)| statement.clone()).collect::<Vec<_>>(),
-        })
-        .to_string();
-        match crate::policy::parse_policy(&text, &file.file, Some(PolicyKind::Resource)) {
-            Ok(parsed) => {
-                let mut document = parsed.document;
-                document.name = arn.clone();
-                let relocate = |_| position;
-                crate::inventory::provenance::relocate_document(&mut document, &relocate);
-                let provenance = crate::inventory::Provenance {
-                    file: file.file.clone(),
-                    position,
-                    json_path: path,
-                    encoding: PolicyEncoding::Document,
-                };
+        let statements: Vec<serde_json::Value> = statements
+            .iter()
+            .map(|(statement, _, _)| statement.clone())
+            .collect();
+        match crate::ingest::lambda_permission::function_policy(
+            &file.file,
+            &arn,
+            &statements,
+            &path,
+            position,
+        ) {
+            Ok(policy) => {
                 let parts: Vec<&str> = arn.split(':').collect();
                 let region = parts.get(3).map(|region| region.to_string());
                 let account = account_of_arn(Some(&arn));
                 let resource =
                     reader.resource(&arn, ResourceType::LambdaFunction, &account, region);
-                resource.sources.push(provenance.clone());
-                resource.policy = Some(InventoryPolicy {
-                    name: "resource-policy".to_string(),
-                    kind: PolicyKind::Resource,
-                    document: Arc::new(document),
-                    provenance,
-                });
+                resource.sources.push(policy.provenance.clone());
+                resource.policy = Some(policy);
             }
-            Err(error) => reader.report.problems.push(InputError::invalid(
-                &file.file,
-                position,
-                &path,
-                format!("the permission does not make a policy statement: {error}"),
-            )),
+            Err(error) => reader.report.problems.push(error),
         }
     }
     for (_, resource) in std::mem::take(&mut reader.resources) {
