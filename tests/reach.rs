@@ -165,3 +165,56 @@ fn a_stopped_trust_policy_search_leaves_the_chains_incomplete() {
     );
     assert!(!text.contains("(proved: "), "{text}");
 }
+
+#[test]
+fn restrict_public_buckets_closes_a_public_bucket_of_an_inventory() {
+    let template = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/files/cloudformation/public-website-bucket.yaml"
+    );
+    let unrestricted = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/files/cloudformation/public-website-bucket-unrestricted.json"
+    );
+    let stack = [
+        "--stack-account",
+        "111111111111",
+        "--stack-region",
+        "us-east-1",
+    ];
+    let mut arguments = vec!["exposure", "--inventory", template, "--format", "json"];
+    arguments.extend(stack);
+    let kinds = |json: &str| -> Vec<(String, bool)> {
+        let report: serde_json::Value = serde_json::from_str(json).unwrap();
+        let mut kinds: Vec<(String, bool)> = report["resources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|resource| resource["findings"].as_array().unwrap().clone())
+            .map(|finding| {
+                (
+                    finding["principal"]["kind"].as_str().unwrap().to_string(),
+                    finding["public"].as_bool().unwrap(),
+                )
+            })
+            .collect();
+        kinds.sort();
+        kinds
+    };
+    // Restricted: only AWS services (which the setting lets in) remain.
+    let (code, json) = iamz(&arguments);
+    assert_eq!(code, 1, "{json}");
+    assert_eq!(kinds(&json), vec![("service".to_string(), false)], "{json}");
+    // The same bucket without the setting is public to every account and
+    // to anonymous callers.
+    arguments.extend(["--stack-parameters", unrestricted]);
+    let (code, json) = iamz(&arguments);
+    assert_eq!(code, 1, "{json}");
+    let found = kinds(&json);
+    assert!(
+        found
+            .iter()
+            .any(|(kind, public)| kind == "anonymous" && *public),
+        "{json}"
+    );
+}

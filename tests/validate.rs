@@ -326,6 +326,20 @@ fn unknown_condition_key() {
 }
 
 #[test]
+fn unknown_variable_key() {
+    check_pair(
+        "unknown-variable-key",
+        PolicyKind::Scp,
+        &policy(
+            r#"{"Effect": "Deny", "Action": "s3:*", "Resource": "*", "Condition": {"ArnNotLike": {"aws:PrincipalArn": "arn:aws:iam::${Account}:role/admin"}}}"#,
+        ),
+        &policy(
+            r#"{"Effect": "Deny", "Action": "s3:*", "Resource": "*", "Condition": {"ArnNotLike": {"aws:PrincipalArn": "arn:aws:iam::${aws:PrincipalAccount}:role/admin"}}}"#,
+        ),
+    );
+}
+
+#[test]
 fn condition_key_not_for_actions() {
     check_pair(
         "condition-key-not-for-actions",

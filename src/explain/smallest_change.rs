@@ -696,7 +696,16 @@ pub fn smallest_change(
             Decision::ImplicitDeny => {
                 if let Some(rule) = decided.explanation.refused_by {
                     refused_by = Some(rule);
-                    unresolved.push(format!("no policy change helps: {}", rule.describe()));
+                    unresolved.push(match rule {
+                        // A policy that is no longer public is no longer
+                        // restricted: the way out is the bucket policy's.
+                        crate::semantics::service_rules::RefusalRule::S3RestrictPublicBuckets => format!(
+                            "{}: grant {} by name in the bucket policy and limit its `\"*\"` statements (aws:PrincipalOrgID, aws:SourceVpce, … with fixed values) so that the policy is not public, or turn RestrictPublicBuckets off for the bucket and its account",
+                            rule.describe(),
+                            request.principal.written()
+                        ),
+                        _ => format!("no policy change helps: {}", rule.describe()),
+                    });
                     break;
                 }
                 let mut found = None;

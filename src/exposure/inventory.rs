@@ -20,6 +20,7 @@ struct Target {
     kind: ResourceKind,
     account: String,
     policy: Arc<PolicyDocument>,
+    block_public_access: Option<crate::inventory::BlockPublicAccess>,
 }
 
 fn targets(inventory: &Inventory) -> Vec<Target> {
@@ -29,11 +30,13 @@ fn targets(inventory: &Inventory) -> Vec<Target> {
             continue;
         };
         let kind = ResourceKind::parse(resource.resource_type.name()).unwrap_or_default();
+        let block_public_access = inventory.block_public_access_of(resource);
         targets.push(Target {
             resource: resource.arn.clone(),
             kind,
             account: resource.account.clone(),
             policy: policy.document.clone(),
+            block_public_access,
         });
         if resource.resource_type == crate::inventory::resources::ResourceType::S3Bucket {
             targets.push(Target {
@@ -41,6 +44,7 @@ fn targets(inventory: &Inventory) -> Vec<Target> {
                 kind,
                 account: resource.account.clone(),
                 policy: policy.document.clone(),
+                block_public_access,
             });
         }
     }
@@ -52,6 +56,7 @@ fn targets(inventory: &Inventory) -> Vec<Target> {
                     kind: ResourceKind::IamRole,
                     account: account_id.clone(),
                     policy: trust.document.clone(),
+                    block_public_access: None,
                 });
             }
         }
@@ -72,7 +77,7 @@ pub fn inventory_exposure(
     targets
         .par_iter()
         .map(|target| {
-            let scenario = Scenario::exposure_frame(
+            let mut scenario = Scenario::exposure_frame(
                 &inventory.source,
                 target.policy.clone(),
                 target.kind,
@@ -80,6 +85,7 @@ pub fn inventory_exposure(
                 &target.account,
                 inventory.organization.clone(),
             );
+            scenario.block_public_access = target.block_public_access;
             let setup = scenario.setup(&SetupScope {
                 principal_account: None,
                 resource_account: Some(target.account.clone()),

@@ -21,7 +21,6 @@
 
 pub mod inventory;
 pub mod progress;
-pub mod public;
 pub mod reach;
 
 use crate::eval::{EvaluatedDecision, StatementReference};
@@ -447,7 +446,7 @@ pub fn find_exposure(
         let public = principal.is_anyone()
             && granting_statements(setup, &statements)
                 .iter()
-                .any(|statement| public::statement_is_public(statement));
+                .any(|statement| crate::semantics::public_policy::statement_is_public(statement));
         let locations = granting_locations(setup, &statements);
         let finding = ExposureFinding {
             locations,

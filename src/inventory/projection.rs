@@ -73,6 +73,24 @@ struct PrincipalSide {
 }
 
 impl Inventory {
+    /// The S3 Block Public Access settings that hold for a resource: its
+    /// bucket's and its account's, combined (none for other kinds).
+    pub fn block_public_access_of(
+        &self,
+        resource: &super::Resource,
+    ) -> Option<super::BlockPublicAccess> {
+        if resource.resource_type != super::ResourceType::S3Bucket {
+            return None;
+        }
+        let account = self
+            .account(&resource.account)
+            .and_then(|account| account.block_public_access);
+        match (resource.block_public_access, account) {
+            (Some(bucket), Some(account)) => Some(bucket.combined(&account)),
+            (bucket, account) => bucket.or(account),
+        }
+    }
+
     /// The scenario of `principal` (an IAM user, role or assumed-role ARN,
     /// an account root, a service principal, `federated:…` or `anonymous`)
     /// asking about `resource` (an ARN, or `*`). Requests overlaid on it
@@ -385,6 +403,7 @@ impl Inventory {
                     held.policy.as_ref().map(|policy| policy.document.clone());
                 scenario.resource_tags = held.tags.clone();
                 scenario.request.resource_account = Some(held.account.clone());
+                scenario.block_public_access = self.block_public_access_of(held);
             }
             None => {
                 let service = split_arn(resource)

@@ -61,6 +61,28 @@ pub struct BlockPublicAccess {
     pub restrict_public_buckets: Option<bool>,
 }
 
+impl BlockPublicAccess {
+    /// The bucket's and its account's settings together: "Amazon S3
+    /// applies the most restrictive combination of the bucket-level and
+    /// account-level settings"
+    /// (https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html).
+    pub fn combined(&self, other: &BlockPublicAccess) -> BlockPublicAccess {
+        let either = |left: Option<bool>, right: Option<bool>| match (left, right) {
+            (None, None) => None,
+            (left, right) => Some(left.unwrap_or(false) || right.unwrap_or(false)),
+        };
+        BlockPublicAccess {
+            block_public_acls: either(self.block_public_acls, other.block_public_acls),
+            ignore_public_acls: either(self.ignore_public_acls, other.ignore_public_acls),
+            block_public_policy: either(self.block_public_policy, other.block_public_policy),
+            restrict_public_buckets: either(
+                self.restrict_public_buckets,
+                other.restrict_public_buckets,
+            ),
+        }
+    }
+}
+
 /// S3 Object Ownership of a bucket.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]

@@ -360,7 +360,7 @@ fn restricted_requests(
 ) -> Term {
     let i = interpretation;
     let facts = match side {
-        ComparedSide::Setup(setup) => request_facts(i, &setup.facts),
+        ComparedSide::Setup(setup) => setup.request_facts(i),
         ComparedSide::Policy(_) => request_facts(i, &Default::default()),
     };
     let applies = match restricted {

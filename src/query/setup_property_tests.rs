@@ -308,6 +308,7 @@ pub(crate) fn scenario() -> impl Strategy<Value = Value> {
         prop::option::weighted(0.4, policy(PolicyKind::Trust)),
         prop::option::weighted(0.6, policy(PolicyKind::Resource)),
         prop::option::of((prop::sample::select(vec!["prod", "dev"]), prop::bool::ANY)),
+        prop::bool::weighted(0.3),
     );
     (
         principal,
@@ -319,7 +320,7 @@ pub(crate) fn scenario() -> impl Strategy<Value = Value> {
         .prop_map(
             |(
                 (arn, identity, boundary, session, team),
-                ((resource_arn, account, kind), resource_policy, trust, key_policy, env),
+                ((resource_arn, account, kind), resource_policy, trust, key_policy, env, restrict),
                 organization,
                 endpoint,
                 region,
@@ -353,6 +354,11 @@ pub(crate) fn scenario() -> impl Strategy<Value = Value> {
                     if abac {
                         resource["abac"] = json!(true);
                     }
+                }
+                // S3 Block Public Access (it applies to buckets with a
+                // public policy; elsewhere it must change nothing).
+                if restrict {
+                    resource["block_public_access"] = json!({"RestrictPublicBuckets": true});
                 }
                 let mut scenario = json!({"principal": principal, "resource": resource});
                 if let Some(organization) = organization {

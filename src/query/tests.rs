@@ -205,7 +205,9 @@ fn a_key_without_a_prefix_is_never_present() {
     };
     let comparison = compare_kind(
         PolicyKind::Scp,
-        &scp(r#", "ArnNotLike": {"aws:PrincipalARN": "arn:aws:iam::${Account}:role/[PRIVILEGED_ROLE]"}"#),
+        &scp(
+            r#", "ArnNotLike": {"aws:PrincipalARN": "arn:aws:iam::${Account}:role/[PRIVILEGED_ROLE]"}"#,
+        ),
         &scp(""),
     );
     assert_eq!(comparison.verdict, Verdict::Equivalent, "{comparison:#?}");

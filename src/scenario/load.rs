@@ -137,6 +137,10 @@ pub struct Scenario {
     /// An S3 general purpose bucket enables ABAC (its tags are then
     /// `aws:ResourceTag`).
     pub resource_abac: bool,
+    /// The S3 Block Public Access settings that hold for the resource's
+    /// bucket: the bucket's and its account's, combined (a setting holds
+    /// when either level sets it).
+    pub block_public_access: Option<crate::inventory::BlockPublicAccess>,
     pub vpc_endpoint_policy: Option<Arc<PolicyDocument>>,
     /// Which of the organization's chains (SCPs, RCPs) take part: both,
     /// except in a frame that asks about one chain alone
@@ -169,6 +173,7 @@ impl Scenario {
             resource_policy: None,
             resource_tags: IndexMap::new(),
             resource_abac: false,
+            block_public_access: None,
             vpc_endpoint_policy: None,
             organization_chains: OrganizationChains::Both,
             tags_unknown: false,
@@ -341,7 +346,16 @@ impl Scenario {
         let members = source.object(
             node,
             path,
-            &["arn", "account", "kind", "policy", "tags", "abac"],
+            &[
+                "arn",
+                "account",
+                "kind",
+                "policy",
+                "tags",
+                "abac",
+                "block_public_access",
+                "account_block_public_access",
+            ],
         )?;
         if let Some(arn) = member(members, "arn") {
             // `"*"` is the resource of actions without one; leave the
@@ -403,6 +417,16 @@ impl Scenario {
         if let Some(abac) = member(members, "abac") {
             self.resource_abac = source.bool(abac, "resource.abac")?;
         }
+        for level in ["block_public_access", "account_block_public_access"] {
+            if let Some(node) = member(members, level) {
+                let path = format!("resource.{level}");
+                let settings = read_block_public_access(source, node, &path)?;
+                self.block_public_access = Some(
+                    self.block_public_access
+                        .map_or(settings, |earlier| earlier.combined(&settings)),
+                );
+            }
+        }
         let is_bucket = self
             .request
             .resource
@@ -424,6 +448,34 @@ impl Scenario {
         }
         Ok(())
     }
+}
+
+/// S3 Block Public Access settings as `get-public-access-block` prints them
+/// (`BlockPublicAcls`, `IgnorePublicAcls`, `BlockPublicPolicy`,
+/// `RestrictPublicBuckets`).
+fn read_block_public_access(
+    source: &JsonSource,
+    node: &crate::policy::json::JsonNode,
+    path: &str,
+) -> Result<crate::inventory::BlockPublicAccess, InputError> {
+    let names = [
+        "BlockPublicAcls",
+        "IgnorePublicAcls",
+        "BlockPublicPolicy",
+        "RestrictPublicBuckets",
+    ];
+    let members = source.object(node, path, &names)?;
+    let flag = |name: &str| -> Result<Option<bool>, InputError> {
+        member(members, name)
+            .map(|value| source.bool(value, &format!("{path}.{name}")))
+            .transpose()
+    };
+    Ok(crate::inventory::BlockPublicAccess {
+        block_public_acls: flag("BlockPublicAcls")?,
+        ignore_public_acls: flag("IgnorePublicAcls")?,
+        block_public_policy: flag("BlockPublicPolicy")?,
+        restrict_public_buckets: flag("RestrictPublicBuckets")?,
+    })
 }
 
 fn read_tags(

@@ -13,7 +13,7 @@ use super::{ResourceKind, Scenario};
 use crate::catalog::Catalog;
 use crate::org::{OrgLevel, Organization};
 use crate::policy::pattern::split_arn;
-use crate::policy::PolicyDocument;
+use crate::policy::{PolicyDocument, ResourcePattern};
 use crate::request::{ConcreteRequest, PrincipalKind, RequestPrincipal};
 use crate::semantics::derived_keys::DerivedKeyFacts;
 use crate::semantics::{Applicability, Layer, LayerRole, Setup, SetupFacts};
@@ -308,7 +308,44 @@ impl Scenario {
                     Arc::from(Vec::new())
                 },
                 derived_keys: self.derived_key_facts(),
+                restrict_public_buckets: self.restrict_public_buckets(),
             },
+        )
+    }
+
+    /// The resources S3 Block Public Access's `RestrictPublicBuckets`
+    /// holds for: the scenario's bucket and its objects (any bucket when
+    /// the resource is open). It closes them when the resource policy is
+    /// public (`Setup::request_facts`).
+    fn restrict_public_buckets(&self) -> Option<Arc<[ResourcePattern]>> {
+        let restricts = self
+            .block_public_access
+            .and_then(|settings| settings.restrict_public_buckets)
+            .unwrap_or(false);
+        if !restricts {
+            return None;
+        }
+        let bucket = self.request.resource.as_deref().and_then(|resource| {
+            let path = resource
+                .strip_prefix("arn:")?
+                .split_once(':')?
+                .1
+                .strip_prefix("s3:::")?;
+            let bucket = path.split('/').next()?;
+            (!bucket.is_empty() && !bucket.contains(['*', '?'])).then(|| bucket.to_string())
+        });
+        let patterns = match bucket {
+            Some(bucket) => vec![
+                format!("arn:*:s3:::{bucket}"),
+                format!("arn:*:s3:::{bucket}/*"),
+            ],
+            None => vec!["arn:*:s3:::*".to_string()],
+        };
+        Some(
+            patterns
+                .iter()
+                .map(|pattern| ResourcePattern::new(pattern, false))
+                .collect(),
         )
     }
 

@@ -15,6 +15,7 @@ use super::derived_keys::DerivedKeyFacts;
 use super::principal::has_identity_side;
 use super::service_rules::{self, RefusalRule};
 use super::Interpretation;
+use crate::policy::ResourcePattern;
 use crate::request::PrincipalKind;
 use std::sync::Arc;
 
@@ -39,6 +40,12 @@ pub struct SetupFacts {
     /// from: by `eval` when it completes a request, by the symbolic model
     /// when it binds the same keys.
     pub derived_keys: Arc<DerivedKeyFacts>,
+    /// S3 Block Public Access's `RestrictPublicBuckets` holds for the
+    /// resource's bucket: the resources it covers (the bucket and its
+    /// objects; every bucket when the resource is left open). It closes
+    /// them when the setup's resource policy is public
+    /// (`Setup::request_facts`; `service_rules::RefusalRule::S3RestrictPublicBuckets`).
+    pub restrict_public_buckets: Option<Arc<[ResourcePattern]>>,
 }
 
 /// Facts about the request that decide which combination rule holds.
@@ -76,10 +83,22 @@ pub struct RequestFacts<B> {
     pub refusals: Vec<(RefusalRule, B)>,
 }
 
-/// The facts of the interpretation's request under a setup.
+/// The facts of the interpretation's request under a setup's facts alone
+/// (no resource policy: `RestrictPublicBuckets` closes nothing).
 pub fn request_facts<I: Interpretation>(
     interpretation: &I,
     setup: &SetupFacts,
+) -> RequestFacts<I::Bool> {
+    request_facts_with(interpretation, setup, None)
+}
+
+/// The facts of the interpretation's request; `restricted_public_bucket`
+/// the resources S3 Block Public Access closes (the setting holds and the
+/// resource policy is public: `Setup::request_facts` decides).
+pub fn request_facts_with<I: Interpretation>(
+    interpretation: &I,
+    setup: &SetupFacts,
+    restricted_public_bucket: Option<&[ResourcePattern]>,
 ) -> RequestFacts<I::Bool> {
     let i = interpretation;
     let identity = has_identity_side(i);
@@ -103,6 +122,6 @@ pub fn request_facts<I: Interpretation>(
         ),
         principal_has_boundary: setup.principal_has_boundary,
         needs_no_permission: i.and2(identity.clone(), service_rules::needs_no_permission(i)),
-        refusals: service_rules::refusals(i),
+        refusals: service_rules::refusals(i, restricted_public_bucket),
     }
 }

@@ -16,6 +16,7 @@ pub mod decision;
 pub mod derived_keys;
 pub mod facts;
 pub mod principal;
+pub mod public_policy;
 pub mod service_rules;
 pub mod setup;
 pub mod statement;

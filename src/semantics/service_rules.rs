@@ -37,6 +37,14 @@ pub enum RefusalRule {
     /// (https://docs.aws.amazon.com/kms/latest/developerguide/alias-create.html):
     /// no customer creates, updates or deletes such an alias.
     AwsManagedKeyAlias,
+    /// S3 Block Public Access, `RestrictPublicBuckets`: "restricts access
+    /// to an access point or bucket with a public policy to only AWS service
+    /// principals and authorized users within the bucket owner's account
+    /// and access point owner's account. This setting blocks all
+    /// cross-account access"
+    /// (https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html).
+    /// Public: `public_policy::policy_is_public`.
+    S3RestrictPublicBuckets,
 }
 
 impl RefusalRule {
@@ -51,6 +59,9 @@ impl RefusalRule {
             }
             RefusalRule::AwsManagedKeyAlias => {
                 "aliases under alias/aws/ belong to AWS managed keys: customers cannot create, update or delete them"
+            }
+            RefusalRule::S3RestrictPublicBuckets => {
+                "S3 Block Public Access (RestrictPublicBuckets): the bucket's policy is public, so only AWS services and the bucket owner's own account get in"
             }
         }
     }
@@ -199,9 +210,12 @@ pub fn needs_no_permission<I: Interpretation>(interpretation: &I) -> I::Bool {
 }
 
 /// For each refusal rule, whether it refuses the request.
-pub fn refusals<I: Interpretation>(interpretation: &I) -> Vec<(RefusalRule, I::Bool)> {
+pub fn refusals<I: Interpretation>(
+    interpretation: &I,
+    restricted_public_bucket: Option<&[ResourcePattern]>,
+) -> Vec<(RefusalRule, I::Bool)> {
     let i = interpretation;
-    compiled()
+    let mut refusals: Vec<(RefusalRule, I::Bool)> = compiled()
         .refusals
         .iter()
         .map(|refusal| {
@@ -228,7 +242,26 @@ pub fn refusals<I: Interpretation>(interpretation: &I) -> Vec<(RefusalRule, I::B
             ];
             (*rule, i.all_of(&parts, |part| part()))
         })
-        .collect()
+        .collect();
+    if let Some(bucket) = restricted_public_bucket {
+        // On the bucket (or its objects), from anyone but a service or an
+        // IAM principal of the bucket owner's account.
+        let parts: [&dyn Fn() -> I::Bool; 3] = [
+            &|| i.any_of(bucket, |pattern| i.resource_matches(pattern)),
+            &|| i.not(i.principal_is(PrincipalKind::Service)),
+            &|| {
+                i.not(i.and2(
+                    super::principal::has_identity_side(i),
+                    i.principal_in_resource_account(),
+                ))
+            },
+        ];
+        refusals.push((
+            RefusalRule::S3RestrictPublicBuckets,
+            i.all_of(&parts, |part| part()),
+        ));
+    }
+    refusals
 }
 
 /// The resource's own policy must allow the request even within one

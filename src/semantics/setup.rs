@@ -5,7 +5,7 @@
 //! of every counterexample read the same setup the same way.
 
 use super::decision::{decide, decide_with_statements, DecisionTerms, Layer, LayerRole};
-use super::facts::{request_facts, SetupFacts};
+use super::facts::{request_facts_with, RequestFacts, SetupFacts};
 use super::Interpretation;
 use crate::policy::PolicyDocument;
 
@@ -34,9 +34,25 @@ impl<'p> Setup<'p> {
         self.layers.iter().any(|layer| layer.role == role)
     }
 
+    /// The request facts under this setup. S3 Block Public Access's
+    /// `RestrictPublicBuckets` closes the bucket when a policy of the
+    /// resource layer is public — read off the layers, so that a setup
+    /// whose resource policy was changed (an explanation's proposed change)
+    /// is judged by its new policy.
+    pub fn request_facts<I: Interpretation>(&self, interpretation: &I) -> RequestFacts<I::Bool> {
+        let restricted = self.facts.restrict_public_buckets.as_deref().filter(|_| {
+            self.layers
+                .iter()
+                .filter(|layer| layer.role == LayerRole::ResourcePolicy)
+                .flat_map(|layer| layer.policies.iter())
+                .any(|policy| super::public_policy::policy_is_public(policy))
+        });
+        request_facts_with(interpretation, &self.facts, restricted)
+    }
+
     /// The decision on the interpretation's request.
     pub fn decide<I: Interpretation>(&self, interpretation: &I) -> DecisionTerms<I::Bool> {
-        let facts = request_facts(interpretation, &self.facts);
+        let facts = self.request_facts(interpretation);
         decide(interpretation, &self.layers, &facts)
     }
 
@@ -44,8 +60,8 @@ impl<'p> Setup<'p> {
     pub fn decide_with_statements<I: Interpretation>(
         &self,
         interpretation: &I,
-    ) -> (DecisionTerms<I::Bool>, super::facts::RequestFacts<I::Bool>) {
-        let facts = request_facts(interpretation, &self.facts);
+    ) -> (DecisionTerms<I::Bool>, RequestFacts<I::Bool>) {
+        let facts = self.request_facts(interpretation);
         (
             decide_with_statements(interpretation, &self.layers, &facts),
             facts,

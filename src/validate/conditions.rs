@@ -133,13 +133,35 @@ fn check_condition(
         ));
     }
     let catalog = context.catalog;
-    let Some(key) = with_tag_key_spelling(key_name, |name| catalog.condition_key(name)) else {
-        let prefix = key_name.split_once(':').map(|(prefix, _)| prefix);
-        let checkable = match prefix {
+    let unknown_key = |name: &str| {
+        if with_tag_key_spelling(name, |name| catalog.condition_key(name)).is_some() {
+            return false;
+        }
+        match name.split_once(':').map(|(prefix, _)| prefix) {
             None => true,
             Some(prefix) => prefix.eq_ignore_ascii_case("aws") || catalog.service(prefix).is_some(),
-        };
-        if checkable {
+        }
+    };
+    // A variable naming no key AWS sets (`${Account}`, a placeholder left
+    // from an example) is never substituted by a request's value.
+    let mut reported = std::collections::BTreeSet::new();
+    for value in &condition.values {
+        for part in &value.template.parts {
+            if let crate::policy::template::TemplatePart::Variable { key, .. } = part {
+                if unknown_key(key) && reported.insert(key.clone()) {
+                    findings.push(at(
+                        "unknown-variable-key",
+                        format!(
+                            "`${{{key}}}` in `{}` names no key AWS sets: no request gives it a value (a placeholder left from an example?)",
+                            value.text
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+    let Some(key) = with_tag_key_spelling(key_name, |name| catalog.condition_key(name)) else {
+        if unknown_key(key_name) {
             findings.push(at(
                 "unknown-condition-key",
                 format!(

@@ -171,6 +171,8 @@ pub const CHECKS: &[Check] = &[
     entry("arn-service-mismatch", Warning, "A resource ARN belongs to a service none of the statement's actions act on",
         "use ARNs of the actions' service, or move the resource to a statement with matching actions"),
     // Conditions.
+    entry("unknown-variable-key", Error, "A policy variable naming a key that is neither global nor defined by its service",
+        "replace the placeholder with the key meant (`${aws:PrincipalAccount}`, say) or with the value"),
     entry("unknown-condition-key", Error, "A condition key that is neither global nor defined by its service",
         "check the key's spelling against the AWS global condition keys and the service's condition keys"),
     entry("condition-key-not-for-actions", Warning, "A service condition key that none of the statement's actions support",

@@ -3,24 +3,32 @@
 //! that lets any principal in is public unless it limits access to a set of
 //! CIDRs with `aws:SourceIp`, or to a fixed value of one of the keys AWS
 //! lists: `aws:SourceArn`, `aws:SourceVpc`, `aws:SourceVpce`,
-//! `aws:SourceOwner`, `aws:SourceAccount`,
+//! `aws:SourceOwner`, `aws:SourceAccount`, `aws:PrincipalOrgID`,
+//! `aws:PrincipalAccount`, `s3:DataAccessPointArn`,
+//! `s3:DataAccessPointAccount`,
 //! `s3:x-amz-server-side-encryption-aws-kms-key-id`, `aws:userid` (outside
 //! the pattern `AROLEID:*`)
 //! (https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html#access-control-block-public-access-policy-status,
 //! https://docs.aws.amazon.com/AmazonS3/latest/API/API_PublicAccessBlockConfiguration.html).
 //! A fixed value is an exact one: an equality operator and no wildcard.
 //!
-//! Reads statements only; it decides no request.
+//! Reads statements only; it decides no request. Its reader in the
+//! semantics is S3 Block Public Access's `RestrictPublicBuckets`
+//! (`service_rules`), applied when a bucket's policy is public.
 
-use crate::policy::{BaseOperator, Condition, Statement};
+use crate::policy::{BaseOperator, Condition, Effect, PolicyDocument, PrincipalEntry, Statement};
 
 /// The keys whose fixed values make a statement non-public.
-const LIMITING_KEYS: [&str; 7] = [
+const LIMITING_KEYS: [&str; 11] = [
     "aws:sourcearn",
     "aws:sourcevpc",
     "aws:sourcevpce",
     "aws:sourceowner",
     "aws:sourceaccount",
+    "aws:principalorgid",
+    "aws:principalaccount",
+    "s3:dataaccesspointarn",
+    "s3:dataaccesspointaccount",
     "s3:x-amz-server-side-encryption-aws-kms-key-id",
     "aws:userid",
 ];
@@ -65,6 +73,19 @@ fn limits(condition: &Condition) -> bool {
 /// limits it (see the module header).
 pub fn statement_is_public(statement: &Statement) -> bool {
     !statement.conditions.iter().any(limits)
+}
+
+/// The policy is public: one of its Allow statements lets any principal in
+/// (`*`, `"AWS": "*"`, or `NotPrincipal`) and no condition of it limits the
+/// grant.
+pub fn policy_is_public(policy: &PolicyDocument) -> bool {
+    policy.statements.iter().any(|statement| {
+        statement.effect == Effect::Allow
+            && statement.principals.as_ref().is_some_and(|principals| {
+                principals.negated || principals.entries.contains(&PrincipalEntry::Everyone)
+            })
+            && statement_is_public(statement)
+    })
 }
 
 #[cfg(test)]
