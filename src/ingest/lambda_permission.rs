@@ -4,7 +4,8 @@
 //! (https://docs.aws.amazon.com/lambda/latest/api/API_AddPermission.html):
 //! `Allow`, the principal (a service name, `*`, or an account/ARN), the
 //! action, the function ARN (with its qualifier), and `aws:SourceArn`
-//! (`ArnLike`), `aws:SourceAccount` and `aws:PrincipalOrgID`
+//! (`ArnLike`), `aws:SourceAccount`, `aws:PrincipalOrgID`,
+//! `lambda:FunctionUrlAuthType` and `lambda:EventSourceToken`
 //! (`StringEquals`) conditions.
 //!
 //! Trusts its callers for the fields; holds no evaluation.
@@ -21,6 +22,10 @@ pub struct LambdaPermission<'a> {
     pub source_arn: Option<&'a str>,
     pub source_account: Option<&'a str>,
     pub principal_org_id: Option<&'a str>,
+    /// `NONE` or `AWS_IAM`, for `lambda:InvokeFunctionUrl`.
+    pub function_url_auth_type: Option<&'a str>,
+    /// The token an Alexa skill passes.
+    pub event_source_token: Option<&'a str>,
 }
 
 impl LambdaPermission<'_> {
@@ -51,6 +56,12 @@ impl LambdaPermission<'_> {
         if let Some(organization) = given(self.principal_org_id) {
             equals.insert("aws:PrincipalOrgID".into(), json!(organization));
         }
+        if let Some(auth_type) = given(self.function_url_auth_type) {
+            equals.insert("lambda:FunctionUrlAuthType".into(), json!(auth_type));
+        }
+        if let Some(token) = given(self.event_source_token) {
+            equals.insert("lambda:EventSourceToken".into(), json!(token));
+        }
         if !equals.is_empty() {
             condition.insert("StringEquals".into(), Value::Object(equals));
         }
@@ -70,6 +81,40 @@ impl LambdaPermission<'_> {
         }
         Value::Object(statement)
     }
+}
+
+/// A function as `AddPermission`'s `FunctionName` names it — `NAME`,
+/// `NAME:QUALIFIER`, `ACCOUNT:function:NAME[:QUALIFIER]` or the ARN
+/// `arn:PARTITION:lambda:REGION:ACCOUNT:function:NAME[:QUALIFIER]` — as the
+/// unqualified function ARN and the qualifier (alias or version). `region`,
+/// `account` and `partition` fill in what a short form leaves out; `None`
+/// when the Region is needed and unknown or the text is no function.
+pub fn function_arn(
+    function: &str,
+    partition: &str,
+    region: Option<&str>,
+    account: &str,
+) -> Option<(String, Option<String>)> {
+    let fields: Vec<&str> = function.split(':').collect();
+    let (partition, region, account, name, qualifier) = match fields.as_slice() {
+        ["arn", partition, "lambda", region, account, "function", name, rest @ ..] => {
+            (*partition, *region, *account, *name, rest.first().copied())
+        }
+        [account, "function", name, rest @ ..] => {
+            (partition, region?, *account, *name, rest.first().copied())
+        }
+        [name] => (partition, region?, account, *name, None),
+        [name, qualifier] => (partition, region?, account, *name, Some(*qualifier)),
+        _ => return None,
+    };
+    (!name.is_empty()).then(|| {
+        (
+            format!("arn:{partition}:lambda:{region}:{account}:function:{name}"),
+            qualifier
+                .filter(|text| !text.is_empty())
+                .map(str::to_string),
+        )
+    })
 }
 
 /// The resource policy of a function: its permissions' statements joined,
@@ -109,4 +154,44 @@ pub fn function_policy(
         document: std::sync::Arc::new(document),
         provenance,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_function_name_form_gives_the_function_and_its_qualifier() {
+        let arn = "arn:aws:lambda:us-east-1:111111111111:function:f";
+        let read = |text: &str| function_arn(text, "aws", Some("us-east-1"), "111111111111");
+        assert_eq!(read("f"), Some((arn.to_string(), None)));
+        assert_eq!(read("f:prod"), Some((arn.to_string(), Some("prod".into()))));
+        assert_eq!(
+            read("111111111111:function:f"),
+            Some((arn.to_string(), None))
+        );
+        assert_eq!(
+            read(&format!("{arn}:7")),
+            Some((arn.to_string(), Some("7".into())))
+        );
+        assert_eq!(function_arn("f", "aws", None, "111111111111"), None);
+        let statement = LambdaPermission {
+            statement_id: None,
+            action: Some("lambda:InvokeFunctionUrl"),
+            principal: Some("*"),
+            function_arn: arn,
+            qualifier: Some("prod"),
+            source_arn: None,
+            source_account: None,
+            principal_org_id: None,
+            function_url_auth_type: Some("AWS_IAM"),
+            event_source_token: None,
+        }
+        .statement();
+        assert_eq!(statement["Resource"], format!("{arn}:prod"));
+        assert_eq!(
+            statement["Condition"]["StringEquals"]["lambda:FunctionUrlAuthType"],
+            "AWS_IAM"
+        );
+    }
 }

@@ -695,6 +695,13 @@ fn sample_allows(side: &ComparedSide<'_>, constraints: &RequestConstraints) -> b
                 },
             };
             let mut request = ConcreteRequest::new(principal.clone(), &action, &resource);
+            // Every side allows a call that needs no permission: it shows
+            // nothing.
+            if crate::semantics::service_rules::needs_no_permission(
+                &crate::eval::ConcreteInterpretation::new(&request),
+            ) {
+                return false;
+            }
             request.resource_account =
                 Some(constraints.resource_account.clone().unwrap_or_else(|| {
                     crate::scenario::setup::arn_account(&resource)

@@ -33,18 +33,60 @@ const LIMITING_KEYS: [&str; 11] = [
     "aws:userid",
 ];
 
+/// Fixed values: a positive string or ARN comparison, not IfExists, whose
+/// values hold no wildcard and no variable (a `…Like` operator on such
+/// values is an equality too). Reading a policy as public when AWS does
+/// not would refuse requests AWS lets in (`RestrictPublicBuckets`), so
+/// only these operators' own wildcards count against a value.
 fn fixed_values(condition: &Condition) -> bool {
-    let equality = matches!(
+    let comparison = matches!(
         condition.operator.base,
-        BaseOperator::StringEquals | BaseOperator::StringEqualsIgnoreCase | BaseOperator::ArnEquals
+        BaseOperator::StringEquals
+            | BaseOperator::StringEqualsIgnoreCase
+            | BaseOperator::StringLike
+            | BaseOperator::ArnEquals
+            | BaseOperator::ArnLike
     );
-    equality
+    let wildcards_count = !matches!(
+        condition.operator.base,
+        BaseOperator::StringEquals | BaseOperator::StringEqualsIgnoreCase
+    );
+    comparison
         && !condition.operator.if_exists
         && !condition.values.is_empty()
-        && condition
-            .values
-            .iter()
-            .all(|value| !value.text.contains(['*', '?']) && !value.text.contains("${"))
+        && condition.values.iter().all(|value| {
+            let variable = value.text.contains("${");
+            let wildcard = wildcards_count && value.text.contains(['*', '?']);
+            !(variable || wildcard)
+        })
+}
+
+/// `s3:DataAccessPointArn` with a wildcard in the access point's name
+/// only (`arn:aws:s3:REGION:ACCOUNT:accesspoint/*`), which S3 counts as
+/// fixed.
+fn access_points_of_one_account(condition: &Condition) -> bool {
+    condition.key_lowercase == "s3:dataaccesspointarn"
+        && matches!(
+            condition.operator.base,
+            BaseOperator::StringEquals
+                | BaseOperator::StringLike
+                | BaseOperator::ArnLike
+                | BaseOperator::ArnEquals
+        )
+        && !condition.operator.if_exists
+        && !condition.values.is_empty()
+        && condition.values.iter().all(|value| {
+            let Some((arn, name)) = value.text.split_once(":accesspoint/") else {
+                return false;
+            };
+            let fields: Vec<&str> = arn.split(':').collect();
+            fields.len() == 5
+                && fields[2] == "s3"
+                && fields[3..]
+                    .iter()
+                    .all(|field| !field.is_empty() && !field.contains(['*', '?']))
+                && !name.contains("${")
+        })
 }
 
 /// The condition limits access the way S3 counts as non-public.
@@ -66,7 +108,8 @@ fn limits(condition: &Condition) -> bool {
                 .iter()
                 .all(|value| !value.text.ends_with(":*"));
     }
-    LIMITING_KEYS.contains(&condition.key_lowercase.as_str()) && fixed_values(condition)
+    LIMITING_KEYS.contains(&condition.key_lowercase.as_str())
+        && (fixed_values(condition) || access_points_of_one_account(condition))
 }
 
 /// A statement that lets anyone in is public unless one of its conditions
@@ -118,6 +161,16 @@ mod tests {
         )));
         assert!(statement_is_public(&first(
             r#"{"StringLike":{"aws:SourceVpce":"vpce-*"}}"#
+        )));
+        // A `…Like` operator on a value without wildcards is an equality.
+        assert!(!statement_is_public(&first(
+            r#"{"StringLike":{"aws:SourceVpce":"vpce-1a2b3c4d"}}"#
+        )));
+        assert!(!statement_is_public(&first(
+            r#"{"StringLike":{"s3:DataAccessPointArn":"arn:aws:s3:us-west-2:111111111111:accesspoint/*"}}"#
+        )));
+        assert!(statement_is_public(&first(
+            r#"{"StringLike":{"s3:DataAccessPointArn":"arn:aws:s3:us-west-2:*:accesspoint/*"}}"#
         )));
         assert!(!statement_is_public(&first(
             r#"{"ArnEquals":{"aws:SourceArn":"arn:aws:cloudtrail:us-east-1:111111111111:trail/t"}}"#

@@ -498,6 +498,15 @@ impl<'t> Resolver<'t> {
             .unwrap_or("String");
         let value = match self.facts.parameters.get(name) {
             Some(given) => given.clone(),
+            // The default of an SSM parameter type names a parameter of
+            // Systems Manager, whose value is not known offline.
+            None if parameter_type.starts_with("AWS::SSM::Parameter::Value<") => {
+                return Err(self.error(
+                    node,
+                    path,
+                    format!("parameter `{name}` ({parameter_type}) takes its value from Systems Manager, which is not known offline: give it with --stack-parameters FILE"),
+                ))
+            }
             None => match member(members, "Default") {
                 Some(default) => self.string(default, &format!("Parameters.{name}.Default"))?,
                 None => {
@@ -510,7 +519,11 @@ impl<'t> Resolver<'t> {
             },
         };
         // List parameters are comma-delimited strings, read as lists.
-        if parameter_type == "CommaDelimitedList" || parameter_type.starts_with("List<") {
+        if parameter_type == "CommaDelimitedList"
+            || parameter_type.starts_with("List<")
+            || parameter_type.starts_with("AWS::SSM::Parameter::Value<List<")
+            || parameter_type == "AWS::SSM::Parameter::Value<CommaDelimitedList>"
+        {
             return Ok(JsonValue::Array(
                 value
                     .split(',')
@@ -705,8 +718,10 @@ impl<'t> Resolver<'t> {
             ("AWS::KMS::Key", "Arn") => regional("kms", format!("key/{}", name()?)),
             ("AWS::KMS::Key", "KeyId") => name(),
             ("AWS::Lambda::Function", "Arn") => regional("lambda", format!("function:{}", name()?)),
+            // AWS appends six random characters; `RANDOM` keeps the
+            // length, so `NAME-??????` patterns match as they do in AWS.
             ("AWS::SecretsManager::Secret", "Arn" | "Id") => {
-                regional("secretsmanager", format!("secret:{}-GENERATED", name()?))
+                regional("secretsmanager", format!("secret:{}-RANDOM", name()?))
             }
             ("AWS::ECR::Repository", "Arn") => regional("ecr", format!("repository/{}", name()?)),
             _ => Err(unknown()),

@@ -24,7 +24,6 @@ pub mod resources;
 pub mod template;
 pub mod yaml;
 
-pub use resources::STACK_ACCOUNT;
 pub use template::{looks_like_template, StackFacts, Template};
 
 use super::{IngestError, Problems};
@@ -57,6 +56,23 @@ pub fn read_template(path: &Path, facts: &StackFacts) -> Result<Inventory, Inges
 
 /// Reads a parsed template.
 pub fn read_parsed(template: &Template, facts: &StackFacts) -> Result<Inventory, IngestError> {
+    // IAM principals and resources belong to the stack's account: without
+    // it their ARNs cannot be written (Organizations policies need none).
+    if facts.account.is_none() {
+        if let Some(first) = template.resources.values().find(|resource| {
+            resources::TEMPLATE_TYPES.contains(&resource.resource_type.as_str())
+                && resource.resource_type != "AWS::Organizations::Policy"
+        }) {
+            return Err(IngestError::Invalid(Problems(vec![template.error(
+                &first.node,
+                &first.path,
+                format!(
+                    "{} belongs to the stack's account, which the template does not say: give it with --stack-account ID",
+                    first.resource_type
+                ),
+            )])));
+        }
+    }
     let mut inventory = Inventory::new(&template.file);
     let mut problems = resources::read(template, facts, &mut inventory);
     if !problems.is_empty() {
@@ -64,13 +80,6 @@ pub fn read_parsed(template: &Template, facts: &StackFacts) -> Result<Inventory,
         // A document read for several owners reports its problems once.
         problems.dedup_by(|later, earlier| later.to_string() == earlier.to_string());
         return Err(IngestError::Invalid(Problems(problems)));
-    }
-    if facts.account.is_none() && !inventory.accounts.is_empty() {
-        inventory.warnings.push(crate::inventory::InventoryWarning::about_file(
-            "stack-account-unknown",
-            &template.file,
-            format!("the stack's account is not given (--stack-account ID): its principals and resources are filed under the placeholder account {STACK_ACCOUNT}"),
-        ));
     }
     inventory.resolve_attachments();
     inventory.sort_warnings();

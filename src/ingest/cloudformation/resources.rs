@@ -45,10 +45,6 @@ use indexmap::IndexMap;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-/// The account IAM principals and resources are filed under when the
-/// stack's account is not given.
-pub const STACK_ACCOUNT: &str = "(stack account)";
-
 /// The types read (the table above).
 pub const TEMPLATE_TYPES: [&str; 15] = [
     "AWS::IAM::Role",
@@ -76,10 +72,8 @@ pub fn read(template: &Template, facts: &StackFacts, inventory: &mut Inventory) 
         template,
         resolver: &resolver,
         facts,
-        account: facts
-            .account
-            .clone()
-            .unwrap_or_else(|| STACK_ACCOUNT.to_string()),
+        // `read_parsed` asks for the account wherever it is needed.
+        account: facts.account.clone().unwrap_or_default(),
         inventory,
         problems: Vec::new(),
         resources: BTreeMap::new(),
@@ -584,6 +578,10 @@ impl Reader<'_, '_> {
             "AWS::S3::Bucket" => {
                 let name = self.resolver.physical_name(logical)?;
                 let arn = format!("arn:{}:s3:::{name}", self.facts.partition());
+                // A bucket created without the configuration gets all four
+                // settings: "all Block Public Access settings are enabled by
+                // default for new buckets" (since April 2023,
+                // https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html).
                 let settings = match resource.property("PublicAccessBlockConfiguration") {
                     Some(node) => {
                         let path = resource.property_path("PublicAccessBlockConfiguration");
@@ -597,7 +595,12 @@ impl Reader<'_, '_> {
                             restrict_public_buckets: flag("RestrictPublicBuckets"),
                         })
                     }
-                    None => None,
+                    None => Some(BlockPublicAccess {
+                        block_public_acls: Some(true),
+                        ignore_public_acls: Some(true),
+                        block_public_policy: Some(true),
+                        restrict_public_buckets: Some(true),
+                    }),
                 };
                 let ownership = match resource.property("OwnershipControls") {
                     Some(node) => self
@@ -733,22 +736,18 @@ impl Reader<'_, '_> {
                         "AWS::Lambda::Permission needs `FunctionName`",
                     )
                 })?;
-                let arn = if function.starts_with("arn:") {
-                    // A qualified ARN (`…:function:NAME:ALIAS`) names the function too.
-                    function
-                        .splitn(8, ':')
-                        .take(7)
-                        .collect::<Vec<_>>()
-                        .join(":")
-                } else {
-                    let region = self.region().ok_or_else(|| {
-                        self.template.error(&resource.node, &resource.property_path("FunctionName"), "a function given by name needs the stack's Region: give it with --stack-region REGION")
-                    })?;
-                    format!(
-                        "arn:{}:lambda:{region}:{}:function:{function}",
-                        self.facts.partition(),
-                        self.account
-                    )
+                let region = self.region();
+                let Some((arn, qualifier)) = crate::ingest::lambda_permission::function_arn(
+                    &function,
+                    &self.facts.partition(),
+                    region.as_deref(),
+                    &self.account,
+                ) else {
+                    return Err(self.template.error(
+                        &resource.node,
+                        &resource.property_path("FunctionName"),
+                        format!("`{function}` is not a function name, partial ARN or ARN (a name needs the stack's Region: --stack-region REGION)"),
+                    ));
                 };
                 let fields = [
                     self.string(resource, "Action")?,
@@ -756,16 +755,20 @@ impl Reader<'_, '_> {
                     self.string(resource, "SourceArn")?,
                     self.string(resource, "SourceAccount")?,
                     self.string(resource, "PrincipalOrgID")?,
+                    self.string(resource, "FunctionUrlAuthType")?,
+                    self.string(resource, "EventSourceToken")?,
                 ];
                 let statement = LambdaPermission {
                     statement_id: Some(logical),
                     action: fields[0].as_deref(),
                     principal: fields[1].as_deref(),
                     function_arn: &arn,
-                    qualifier: None,
+                    qualifier: qualifier.as_deref(),
                     source_arn: fields[2].as_deref(),
                     source_account: fields[3].as_deref(),
                     principal_org_id: fields[4].as_deref(),
+                    function_url_auth_type: fields[5].as_deref(),
+                    event_source_token: fields[6].as_deref(),
                 }
                 .statement();
                 self.permissions.entry(arn).or_default().push((

@@ -34,11 +34,17 @@ pub struct StackFacts {
 impl StackFacts {
     /// `AWS::Partition`, from the Region (`aws` when none is given).
     pub fn partition(&self) -> String {
-        match self.region.as_deref() {
-            Some(region) if region.starts_with("cn-") => "aws-cn".to_string(),
-            Some(region) if region.starts_with("us-gov-") => "aws-us-gov".to_string(),
-            _ => "aws".to_string(),
-        }
+        // https://docs.aws.amazon.com/whitepapers/latest/aws-fault-isolation-boundaries/partitions.html
+        let partition = match self.region.as_deref() {
+            Some(region) if region.starts_with("cn-") => "aws-cn",
+            Some(region) if region.starts_with("us-gov-") => "aws-us-gov",
+            Some(region) if region.starts_with("us-isob-") => "aws-iso-b",
+            Some(region) if region.starts_with("us-isof-") => "aws-iso-f",
+            Some(region) if region.starts_with("eu-isoe-") => "aws-iso-e",
+            Some(region) if region.starts_with("us-iso-") => "aws-iso",
+            _ => "aws",
+        };
+        partition.to_string()
     }
 
     /// `AWS::URLSuffix`.

@@ -200,6 +200,8 @@ fn the_account_is_needed_where_a_policy_names_it() {
     facts.account = None;
     let error = read_template(&fixture("stack.yaml"), &facts).expect_err("refused");
     assert!(error.to_string().contains("--stack-account ID"), "{error}");
+    // Organizations policies need no account.
+    assert!(read_template(&fixture("scp.yaml"), &facts).is_ok());
 }
 
 #[test]

@@ -18,7 +18,10 @@
 //!   node); duplicate mapping keys are refused, as in JSON.
 //!
 //! Every node keeps the line and column (1-based, in characters) where it
-//! starts. Trusts `yaml-rust2` for the YAML syntax.
+//! starts. Nesting deeper than [`MAX_DEPTH`] and more than [`MAX_NODES`]
+//! nodes once aliases are expanded are refused (a hostile file would
+//! otherwise exhaust the stack or the memory). Trusts `yaml-rust2` for the
+//! YAML syntax.
 
 use crate::policy::json::{JsonKey, JsonNode, JsonValue, SourcePosition};
 use std::collections::HashMap;
@@ -32,6 +35,12 @@ pub struct YamlError {
     pub position: SourcePosition,
     pub message: String,
 }
+
+/// The deepest nesting read (the JSON reader's limit).
+pub const MAX_DEPTH: usize = crate::policy::json::MAX_NESTING_DEPTH;
+
+/// The most nodes a document may have, aliases expanded.
+pub const MAX_NODES: usize = 2_000_000;
 
 /// The short-form tags and the function each stands for.
 const SHORT_FORMS: [(&str, &str); 20] = [
@@ -70,6 +79,8 @@ pub fn parse_yaml(text: &str) -> Result<JsonNode, YamlError> {
     let mut builder = Builder {
         parser: &mut parser,
         anchors: HashMap::new(),
+        depth: 0,
+        nodes: 0,
     };
     loop {
         let (event, marker) = builder.next()?;
@@ -88,7 +99,10 @@ pub fn parse_yaml(text: &str) -> Result<JsonNode, YamlError> {
 
 struct Builder<'p, 't> {
     parser: &'p mut Parser<std::str::Chars<'t>>,
-    anchors: HashMap<usize, JsonNode>,
+    /// Each anchored node, with how many nodes it holds.
+    anchors: HashMap<usize, (JsonNode, usize)>,
+    depth: usize,
+    nodes: usize,
 }
 
 impl Builder<'_, '_> {
@@ -99,15 +113,49 @@ impl Builder<'_, '_> {
         })
     }
 
-    /// The node an event starts (reading up to its end).
+    /// The node an event starts (reading up to its end), within the
+    /// limits.
     fn node(&mut self, event: Event, marker: Marker) -> Result<JsonNode, YamlError> {
         let position = position_of(&marker);
+        if self.depth >= MAX_DEPTH {
+            return Err(YamlError {
+                position,
+                message: format!("nested deeper than {MAX_DEPTH} levels"),
+            });
+        }
+        self.depth += 1;
+        let result = self.node_within_limits(event, position);
+        self.depth -= 1;
+        result
+    }
+
+    fn count(&mut self, added: usize, position: SourcePosition) -> Result<(), YamlError> {
+        self.nodes += added;
+        if self.nodes > MAX_NODES {
+            return Err(YamlError {
+                position,
+                message: format!("more than {MAX_NODES} nodes once aliases are expanded"),
+            });
+        }
+        Ok(())
+    }
+
+    fn node_within_limits(
+        &mut self,
+        event: Event,
+        position: SourcePosition,
+    ) -> Result<JsonNode, YamlError> {
+        let first = self.nodes;
         let (anchor, tag, value) = match event {
             Event::Alias(anchor) => {
-                return self.anchors.get(&anchor).cloned().ok_or(YamlError {
-                    position,
-                    message: "an alias to an anchor not defined before it".to_string(),
-                })
+                let Some((node, size)) = self.anchors.get(&anchor).cloned() else {
+                    return Err(YamlError {
+                        position,
+                        message: "an alias to an anchor not defined before it".to_string(),
+                    });
+                };
+                self.count(size, position)?;
+                return Ok(node);
             }
             Event::Scalar(text, style, anchor, tag) => {
                 let value = if tag.is_none() && style == TScalarStyle::Plain {
@@ -172,12 +220,14 @@ impl Builder<'_, '_> {
                 })
             }
         };
+        self.count(1, position)?;
         let mut node = JsonNode { position, value };
         if let Some(tag) = tag {
             node = long_form(node, &tag)?;
         }
         if anchor > 0 {
-            self.anchors.insert(anchor, node.clone());
+            self.anchors
+                .insert(anchor, (node.clone(), self.nodes - first));
         }
         Ok(node)
     }
@@ -353,5 +403,22 @@ mod tests {
         assert_eq!(error.position, SourcePosition { line: 2, column: 1 });
         let error = parse_yaml("a: [1, 2\n").expect_err("unclosed");
         assert!(error.message.starts_with("not valid YAML"), "{error}");
+    }
+
+    #[test]
+    fn hostile_nesting_and_alias_bombs_are_refused() {
+        let deep = "- ".repeat(100_000) + "x\n";
+        let error = parse_yaml(&deep).expect_err("too deep");
+        assert!(error.message.contains("nested deeper"), "{error}");
+        let mut bomb = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
+        for level in 1..9 {
+            let previous = (b'a' + level - 1) as char;
+            let name = (b'a' + level) as char;
+            bomb.push_str(&format!(
+                "{name}: &{name} [*{previous}, *{previous}, *{previous}, *{previous}, *{previous}, *{previous}, *{previous}, *{previous}, *{previous}, *{previous}]\n"
+            ));
+        }
+        let error = parse_yaml(&bomb).expect_err("too many nodes");
+        assert!(error.message.contains("nodes once aliases"), "{error}");
     }
 }

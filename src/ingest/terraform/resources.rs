@@ -10,7 +10,7 @@
 //! | `aws_kms_key` | `arn`, `policy` | the key |
 //! | `aws_sqs_queue_policy` | `queue_url`, `policy` | `arn:aws:sqs:REGION:ACCOUNT:NAME` from the URL |
 //! | `aws_sns_topic_policy` | `arn`, `policy` | the topic |
-//! | `aws_lambda_permission` | `statement_id`, `action`, `function_name`, `principal`, `source_arn`, `source_account`, `principal_org_id`, `qualifier` | the function |
+//! | `aws_lambda_permission` | `statement_id`, `action`, `function_name`, `principal`, `source_arn`, `source_account`, `principal_org_id`, `function_url_auth_type`, `event_source_token`, `qualifier` | the function |
 //!
 //! A Lambda permission is one statement of the function's resource
 //! policy, written as AWS's AddPermission writes it
@@ -71,6 +71,8 @@ fn permission_statement(
         source_arn: text("source_arn")?,
         source_account: text("source_account")?,
         principal_org_id: text("principal_org_id")?,
+        function_url_auth_type: text("function_url_auth_type")?,
+        event_source_token: text("event_source_token")?,
     }
     .statement())
 }
