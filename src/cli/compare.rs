@@ -1,6 +1,8 @@
 //! `iamz equiv A B` and `iamz diff OLD NEW`: compare two policies (judged
-//! alone as `--policy-type`) or two scenarios (whole policy sets), with a
-//! proof or replayed counterexamples.
+//! alone as `--policy-type`), two scenarios (whole policy sets), or two
+//! inventories (collected folders or CloudFormation templates) projected to
+//! one principal and one resource, with a proof or replayed
+//! counterexamples.
 
 use super::{bad_input, exit, OutputFormat};
 use crate::policy::json::JsonValue;
@@ -17,10 +19,18 @@ use std::path::{Path, PathBuf};
 
 #[derive(Debug, clap::Args)]
 pub struct CompareArguments {
-    /// The old policy or scenario.
+    /// The old policy, scenario, or inventory (a collected folder or a
+    /// CloudFormation template).
     pub old: PathBuf,
-    /// The new policy or scenario.
+    /// The new policy, scenario, or inventory.
     pub new: PathBuf,
+    /// Only requests by this principal (as written). With two inventories,
+    /// the principal both are projected to (with `--resource`, the
+    /// resource's ARN).
+    #[arg(long)]
+    pub principal: Option<String>,
+    #[command(flatten)]
+    pub stack: super::StackArguments,
     /// How two single policies are judged (ignored for scenarios).
     #[arg(long, default_value = "identity")]
     pub policy_type: PolicyKind,
@@ -56,9 +66,45 @@ pub struct CompareArguments {
 enum Side {
     Policy(PolicyDocument),
     Scenario(Box<Scenario>),
+    Inventory(Box<crate::inventory::Inventory>),
 }
 
-fn load_side(path: &Path, kind: PolicyKind) -> Result<Side, InputError> {
+fn load_side(path: &Path, kind: PolicyKind, stack: &super::StackArguments) -> Result<Side, String> {
+    if path.is_dir() || crate::ingest::cloudformation::is_template_file(path) {
+        let inventory = crate::ingest::read_inventory(path, &stack.facts()?)
+            .map_err(|error| error.to_string())?;
+        return Ok(Side::Inventory(Box::new(inventory)));
+    }
+    load_file_side(path, kind).map_err(|error| error.to_string())
+}
+
+/// Two inventories as the scenarios of one principal and one resource.
+fn project(
+    old: &crate::inventory::Inventory,
+    new: &crate::inventory::Inventory,
+    arguments: &CompareArguments,
+) -> Result<(Side, Side), String> {
+    let (Some(principal), Some(resource)) = (&arguments.principal, &arguments.resource) else {
+        return Err("two inventories are compared for one principal and one resource: give --principal ARN and --resource ARN".to_string());
+    };
+    if resource.contains(['*', '?']) {
+        return Err(format!(
+            "--resource {resource}: with inventories, the resource's ARN (no wildcard)"
+        ));
+    }
+    let side = |inventory: &crate::inventory::Inventory| -> Result<Side, String> {
+        let scenario = inventory
+            .scenario(principal, resource)
+            .map_err(|error| error.to_string())?;
+        for warning in &scenario.warnings {
+            eprintln!("warning: {warning}");
+        }
+        Ok(Side::Scenario(Box::new(scenario)))
+    };
+    Ok((side(old)?, side(new)?))
+}
+
+fn load_file_side(path: &Path, kind: PolicyKind) -> Result<Side, InputError> {
     let source = JsonSource::load(path)?;
     let is_policy = matches!(&source.root.value, JsonValue::Object(members) if members.iter().any(|(key, _)| key.text == "Statement"));
     if is_policy {
@@ -79,16 +125,29 @@ fn flag_constraints(arguments: &CompareArguments) -> RequestConstraints {
         action: arguments.action.clone(),
         resource: arguments.resource.clone(),
         resource_account: arguments.resource_account.clone(),
+        // With inventories, the projection's own principal, exactly.
+        principal_is: arguments.principal.clone(),
         ..RequestConstraints::default()
     }
 }
 
 /// Runs the comparison; `Err` carries the exit code after reporting.
 fn run_comparison(arguments: &CompareArguments) -> Result<Comparison, u8> {
-    let old =
-        load_side(&arguments.old, arguments.policy_type).map_err(|error| bad_input(&error))?;
-    let new =
-        load_side(&arguments.new, arguments.policy_type).map_err(|error| bad_input(&error))?;
+    let old = load_side(&arguments.old, arguments.policy_type, &arguments.stack)
+        .map_err(|error| bad_input(&error))?;
+    let new = load_side(&arguments.new, arguments.policy_type, &arguments.stack)
+        .map_err(|error| bad_input(&error))?;
+    let (old, new) = match (old, new) {
+        (Side::Inventory(old), Side::Inventory(new)) => {
+            project(&old, &new, arguments).map_err(|error| bad_input(&error))?
+        }
+        (Side::Inventory(_), _) | (_, Side::Inventory(_)) => {
+            return Err(bad_input(
+                &"compare two inventories, two scenarios or two policies, not one of each",
+            ))
+        }
+        sides => sides,
+    };
     if !(arguments.timeout > 0.0 && arguments.timeout <= 86_400.0) {
         return Err(bad_input(&"--timeout must be between 0 and 86400 seconds"));
     }

@@ -35,6 +35,9 @@ pub struct RequestConstraints {
     pub action_is: Option<String>,
     /// The resource is exactly this text.
     pub resource_is: Option<String>,
+    /// The principal is exactly this one, as written (an inventory's
+    /// projection speaks for one principal).
+    pub principal_is: Option<String>,
 }
 
 fn is_account(text: &str) -> bool {
@@ -114,6 +117,15 @@ impl RequestConstraints {
         if let Some(resource) = &self.resource_is {
             parts.push(model.resource.equals(&Term::string(resource)));
         }
+        if let Some(written) = &self.principal_is {
+            match crate::request::RequestPrincipal::parse(written) {
+                Ok(parsed) => {
+                    parts.push(principal.is(parsed.kind));
+                    parts.push(principal.text.equals(&Term::string(&parsed.text)));
+                }
+                Err(_) => parts.push(Term::falsity()),
+            }
+        }
         Term::and(parts)
     }
 
@@ -148,6 +160,11 @@ impl RequestConstraints {
                 .resource_is
                 .as_ref()
                 .is_none_or(|resource| *resource == request.resource)
+            && self.principal_is.as_ref().is_none_or(|written| {
+                crate::request::RequestPrincipal::parse(written).is_ok_and(|parsed| {
+                    parsed.kind == principal.kind && parsed.text == principal.text
+                })
+            })
     }
 
     /// The scope these constraints give a verdict, for people.
@@ -161,9 +178,10 @@ impl RequestConstraints {
                 .collect::<Vec<_>>()
                 .join(", "),
         };
-        match &self.principal_account {
-            Some(account) => parts.push(format!("by {kinds} of account {account}")),
-            None => parts.push(format!("by {kinds}")),
+        match (&self.principal_is, &self.principal_account) {
+            (Some(principal), _) => parts.push(format!("by {principal}")),
+            (None, Some(account)) => parts.push(format!("by {kinds} of account {account}")),
+            (None, None) => parts.push(format!("by {kinds}")),
         }
         match (&self.action_is, &self.action) {
             (Some(action), _) => parts.push(format!("for action {action}")),
@@ -213,6 +231,7 @@ impl RequestConstraints {
             resource_account: scope.resource_account,
             action_is: scenario.request.action.clone(),
             resource_is: scenario.request.resource.clone(),
+            principal_is: None,
         }
     }
 
@@ -226,6 +245,7 @@ impl RequestConstraints {
             resource_account: other.resource_account.clone().or(self.resource_account),
             action_is: other.action_is.clone().or(self.action_is),
             resource_is: other.resource_is.clone().or(self.resource_is),
+            principal_is: other.principal_is.clone().or(self.principal_is),
         }
     }
 

@@ -74,6 +74,11 @@ pub fn read_parsed(template: &Template, facts: &StackFacts) -> Result<Inventory,
         }
     }
     let mut inventory = Inventory::new(&template.file);
+    // The template is the whole of the stack's IAM: a principal it does
+    // not define is not in the stack (not "not collected").
+    if let Some(account) = &facts.account {
+        inventory.account_mut(account).iam_collected = true;
+    }
     let mut problems = resources::read(template, facts, &mut inventory);
     if !problems.is_empty() {
         problems.sort_by_key(crate::ingest::aws_cli::problem_key);
