@@ -30,8 +30,16 @@ use super::{IngestError, Problems};
 use crate::inventory::Inventory;
 use std::path::Path;
 
-/// Whether the file at `path` parses as a CloudFormation template.
+/// Whether the file at `path` is meant as a CloudFormation template: a YAML
+/// or `.template` file (its problems are then reported as a template's),
+/// or JSON that parses as one.
 pub fn is_template_file(path: &Path) -> bool {
+    let extension = path
+        .extension()
+        .map(|extension| extension.to_string_lossy().to_ascii_lowercase());
+    if matches!(extension.as_deref(), Some("yaml" | "yml" | "template")) {
+        return true;
+    }
     let Ok(text) = crate::source::read_text(path) else {
         return false;
     };

@@ -242,3 +242,13 @@ fn a_policy_error_inside_a_yaml_template_is_located() {
     );
     let _ = SourcePosition { line: 1, column: 1 };
 }
+
+#[test]
+fn a_broken_yaml_template_is_reported_as_a_template() {
+    let file = std::env::temp_dir().join(format!("iamz-broken-{}.yaml", std::process::id()));
+    std::fs::write(&file, "Resources: []\n").unwrap();
+    let error = crate::ingest::read_inventory(&file, &facts()).expect_err("refused");
+    let message = error.to_string();
+    assert!(message.contains(":1:12: Resources:"), "{message}");
+    let _ = std::fs::remove_file(&file);
+}
