@@ -337,6 +337,16 @@ fn unknown_variable_key() {
             r#"{"Effect": "Deny", "Action": "s3:*", "Resource": "*", "Condition": {"ArnNotLike": {"aws:PrincipalArn": "arn:aws:iam::${aws:PrincipalAccount}:role/admin"}}}"#,
         ),
     );
+    check_pair(
+        "unknown-variable-key",
+        IDENTITY,
+        &policy(
+            r#"{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::home/${UserName}/*"}"#,
+        ),
+        &policy(
+            r#"{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::home/${aws:username}/*"}"#,
+        ),
+    );
 }
 
 #[test]

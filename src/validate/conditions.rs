@@ -111,6 +111,39 @@ fn check_values(
     }
 }
 
+/// `name` is neither a global key nor one its service defines, and its
+/// prefix is one iamz can check (`aws:`, a known service, or none at all).
+pub(super) fn names_no_key(catalog: &crate::catalog::Catalog, name: &str) -> bool {
+    if with_tag_key_spelling(name, |name| catalog.condition_key(name)).is_some() {
+        return false;
+    }
+    match name.split_once(':').map(|(prefix, _)| prefix) {
+        None => true,
+        Some(prefix) => prefix.eq_ignore_ascii_case("aws") || catalog.service(prefix).is_some(),
+    }
+}
+
+/// A `unknown-variable-key` finding for each variable of `template` that
+/// names no key (once per key).
+pub(super) fn unknown_variables(
+    catalog: &crate::catalog::Catalog,
+    template: &crate::policy::template::Template,
+    text: &str,
+) -> Vec<String> {
+    let mut reported = std::collections::BTreeSet::new();
+    let mut messages = Vec::new();
+    for part in &template.parts {
+        if let crate::policy::template::TemplatePart::Variable { key, .. } = part {
+            if names_no_key(catalog, key) && reported.insert(key.clone()) {
+                messages.push(format!(
+                    "`${{{key}}}` in `{text}` names no key AWS sets: no request gives it a value (a placeholder left from an example?)"
+                ));
+            }
+        }
+    }
+    messages
+}
+
 fn check_condition(
     context: &Context<'_>,
     statement: &Statement,
@@ -133,30 +166,14 @@ fn check_condition(
         ));
     }
     let catalog = context.catalog;
-    let unknown_key = |name: &str| {
-        if with_tag_key_spelling(name, |name| catalog.condition_key(name)).is_some() {
-            return false;
-        }
-        match name.split_once(':').map(|(prefix, _)| prefix) {
-            None => true,
-            Some(prefix) => prefix.eq_ignore_ascii_case("aws") || catalog.service(prefix).is_some(),
-        }
-    };
+    let unknown_key = |name: &str| names_no_key(catalog, name);
     // A variable naming no key AWS sets (`${Account}`, a placeholder left
     // from an example) is never substituted by a request's value.
     let mut reported = std::collections::BTreeSet::new();
     for value in &condition.values {
-        for part in &value.template.parts {
-            if let crate::policy::template::TemplatePart::Variable { key, .. } = part {
-                if unknown_key(key) && reported.insert(key.clone()) {
-                    findings.push(at(
-                        "unknown-variable-key",
-                        format!(
-                            "`${{{key}}}` in `{}` names no key AWS sets: no request gives it a value (a placeholder left from an example?)",
-                            value.text
-                        ),
-                    ));
-                }
+        for message in unknown_variables(catalog, &value.template, &value.text) {
+            if reported.insert(message.clone()) {
+                findings.push(at("unknown-variable-key", message));
             }
         }
     }

@@ -22,6 +22,13 @@ pub(super) fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
                 continue;
             }
             let path = context.locator.item_path(&element_path, index);
+            for message in super::conditions::unknown_variables(
+                context.catalog,
+                &pattern.template,
+                &pattern.text,
+            ) {
+                findings.push(context.finding("unknown-variable-key", statement, &path, message));
+            }
             let text = without_variables(&pattern.text);
             let Some(components) = split_arn(&text).filter(well_formed) else {
                 findings.push(context.finding(
