@@ -154,3 +154,19 @@ pub fn queue_arn_from_url(url: &str, partition: &str) -> Option<(String, String,
         region.to_string(),
     ))
 }
+
+/// The resource of `arn` among those a reader has gathered, made on its
+/// first mention (a bucket and its policy, read from separate places).
+pub fn gathered<'r>(
+    resources: &'r mut std::collections::BTreeMap<String, Resource>,
+    arn: &str,
+    resource_type: ResourceType,
+    account: &str,
+    region: Option<String>,
+) -> &'r mut Resource {
+    resources.entry(arn.to_string()).or_insert_with(|| {
+        let mut resource = Resource::new(arn, resource_type, account);
+        resource.region = region;
+        resource
+    })
+}

@@ -402,11 +402,13 @@ impl Reader<'_, '_> {
         account: &str,
         region: Option<String>,
     ) -> &mut Resource {
-        self.resources.entry(arn.to_string()).or_insert_with(|| {
-            let mut resource = Resource::new(arn, resource_type, account);
-            resource.region = region;
-            resource
-        })
+        crate::inventory::resources::gathered(
+            &mut self.resources,
+            arn,
+            resource_type,
+            account,
+            region,
+        )
     }
 
     fn region(&self) -> Option<String> {

@@ -95,11 +95,13 @@ impl Reader<'_> {
         account: &str,
         region: Option<String>,
     ) -> &mut Resource {
-        self.resources.entry(arn.to_string()).or_insert_with(|| {
-            let mut resource = Resource::new(arn, resource_type, account);
-            resource.region = region;
-            resource
-        })
+        crate::inventory::resources::gathered(
+            &mut self.resources,
+            arn,
+            resource_type,
+            account,
+            region,
+        )
     }
 
     fn policy(
