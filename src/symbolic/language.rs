@@ -6,15 +6,17 @@
 //! Languages come from [`Regex`] (globs, formats, lengths, prefixes) as
 //! nondeterministic automata, or from a finite set of strings as a trie
 //! (the literal values a variable was compared with, all refused at once).
-//! The search runs breadth first over tuples of automaton states, so the
-//! first witness found is a shortest one; it is bounded by a state budget
+//! The search runs breadth first over tuples of states — each language
+//! determinized lazily, one number per state set — so the first witness
+//! found is a shortest one; it is bounded by a state budget
 //! and reports [`Witness::GaveUp`] beyond it, never a wrong answer.
 //!
 //! Trusts nothing; depends only on `term::Regex`.
 
 use super::term::Regex;
-use rustc_hash::FxHashSet;
+use hashbrown::HashTable;
 use std::collections::VecDeque;
+use std::hash::{Hash, Hasher};
 
 /// The characters requests are built from.
 const FIRST: u8 = b' ';
@@ -151,6 +153,13 @@ impl Automaton {
 
     fn step(&self, states: &[u64], character: u8) -> Vec<u64> {
         let mut next = vec![0u64; self.words];
+        self.step_into(states, character, &mut next);
+        next
+    }
+
+    /// [`Automaton::step`] into a buffer of `words` u64s.
+    fn step_into(&self, states: &[u64], character: u8, next: &mut [u64]) {
+        next.fill(0);
         for (word_index, word) in states.iter().enumerate() {
             let mut bits = *word;
             while bits != 0 {
@@ -165,7 +174,6 @@ impl Automaton {
                 }
             }
         }
-        next
     }
 
     fn accepts_states(&self, states: &[u64]) -> bool {
@@ -316,12 +324,137 @@ fn representatives(languages: &[(Language<'_>, bool)], first: u8) -> Vec<u8> {
     chosen
 }
 
-/// The product state of every language.
-#[derive(Clone, PartialEq, Eq, Hash)]
-struct ProductState {
-    automata: Vec<Vec<u64>>,
-    /// Trie node per word set (`usize::MAX`: left the trie).
-    tries: Vec<usize>,
+/// One language of a search, determinized lazily: each set of automaton
+/// states (or trie node) reached gets a number, and each (number,
+/// character) move is computed once. A product state is then one number
+/// per language, and most moves of the search are table lookups: the
+/// product has tens of thousands of states, but each language alone only
+/// a few hundred.
+struct LazyDeterminized<'a> {
+    language: Language<'a>,
+    positive: bool,
+    /// Automata: the state sets, `words` u64s each, in one arena.
+    sets: Vec<u64>,
+    words: usize,
+    numbers: HashTable<u32>,
+    /// Per number: inside the language, and whether no string from here is.
+    accepting: Vec<bool>,
+    dead: Vec<bool>,
+    /// Per number and character index: the next number (`UNKNOWN` until asked).
+    moves: Vec<u32>,
+    characters: usize,
+    /// Tries: trie node per number (the last number: left the trie).
+    nodes: Vec<usize>,
+}
+
+const UNKNOWN: u32 = u32::MAX;
+
+fn hash_words(words: &[u64]) -> u64 {
+    let mut hasher = rustc_hash::FxHasher::default();
+    words.hash(&mut hasher);
+    hasher.finish()
+}
+
+impl<'a> LazyDeterminized<'a> {
+    fn new(language: Language<'a>, positive: bool, characters: usize) -> (Self, u32) {
+        let words = match language {
+            Language::Automaton(automaton) => automaton.words,
+            Language::Words(_) => 0,
+        };
+        let mut lazy = LazyDeterminized {
+            language,
+            positive,
+            sets: Vec::new(),
+            words,
+            numbers: HashTable::new(),
+            accepting: Vec::new(),
+            dead: Vec::new(),
+            moves: Vec::new(),
+            characters,
+            nodes: Vec::new(),
+        };
+        let initial = match language {
+            Language::Automaton(automaton) => lazy.intern_set(&automaton.initial()),
+            Language::Words(_) => lazy.intern_node(Some(0)),
+        };
+        (lazy, initial)
+    }
+
+    fn add_number(&mut self, accepting: bool, dead: bool) -> u32 {
+        self.accepting.push(accepting);
+        self.dead.push(dead);
+        self.moves
+            .extend(std::iter::repeat_n(UNKNOWN, self.characters));
+        (self.accepting.len() - 1) as u32
+    }
+
+    fn intern_set(&mut self, set: &[u64]) -> u32 {
+        let Language::Automaton(automaton) = self.language else {
+            unreachable!("state sets belong to automata")
+        };
+        let words = self.words;
+        let hash = hash_words(set);
+        let sets = &self.sets;
+        if let Some(&number) = self.numbers.find(hash, |&other| {
+            &sets[other as usize * words..][..words] == set
+        }) {
+            return number;
+        }
+        let number = self.add_number(
+            automaton.accepts_states(set),
+            set.iter().all(|word| *word == 0),
+        );
+        self.sets.extend_from_slice(set);
+        let sets = &self.sets;
+        self.numbers.insert_unique(hash, number, |&other| {
+            hash_words(&sets[other as usize * words..][..words])
+        });
+        number
+    }
+
+    /// Trie nodes are already deterministic: numbered in the order met.
+    fn intern_node(&mut self, node: Option<usize>) -> u32 {
+        let Language::Words(trie) = self.language else {
+            unreachable!("nodes belong to word sets")
+        };
+        let node = node.unwrap_or(usize::MAX);
+        if let Some(number) = self.nodes.iter().position(|known| *known == node) {
+            return number as u32;
+        }
+        // A node of a finite set: outside it the string can never return.
+        let accepting = node != usize::MAX && trie.terminal[node];
+        let number = self.add_number(accepting, node == usize::MAX);
+        self.nodes.push(node);
+        number
+    }
+
+    fn step(&mut self, number: u32, character_index: usize, character: u8) -> u32 {
+        let slot = number as usize * self.characters + character_index;
+        if self.moves[slot] != UNKNOWN {
+            return self.moves[slot];
+        }
+        let next = match self.language {
+            Language::Automaton(automaton) => {
+                let words = self.words;
+                let mut target = vec![0u64; words];
+                automaton.step_into(
+                    &self.sets[number as usize * words..][..words],
+                    character,
+                    &mut target,
+                );
+                self.intern_set(&target)
+            }
+            Language::Words(trie) => {
+                let node = self.nodes[number as usize];
+                let stepped = (node != usize::MAX)
+                    .then(|| trie.step(node, character))
+                    .flatten();
+                self.intern_node(stepped)
+            }
+        };
+        self.moves[slot] = next;
+        next
+    }
 }
 
 /// Finds a shortest string inside every language marked `true` and outside
@@ -332,112 +465,78 @@ pub fn find_witness(languages: &[(Language<'_>, bool)]) -> Witness {
 
 /// [`find_witness`] over the characters from `first` to `~` (below the
 /// space: stand-in letters for unknown values, see `generalize.rs`).
+///
+/// Breadth first over product states (one number per language, see
+/// [`LazyDeterminized`]), stored flat in one arena and looked up by hash.
 pub fn find_witness_over(languages: &[(Language<'_>, bool)], first: u8) -> Witness {
     let characters = representatives(languages, first);
-    let mut initial = ProductState {
-        automata: Vec::new(),
-        tries: Vec::new(),
-    };
-    for (language, _) in languages {
-        match language {
-            Language::Automaton(automaton) => initial.automata.push(automaton.initial()),
-            Language::Words(_) => initial.tries.push(0),
-        }
+    let width = languages.len();
+    let mut lazy = Vec::with_capacity(width);
+    let mut arena: Vec<u32> = Vec::with_capacity(width * 64);
+    for (language, positive) in languages {
+        let (determinized, initial) = LazyDeterminized::new(*language, *positive, characters.len());
+        lazy.push(determinized);
+        arena.push(initial);
     }
-    let accepts = |state: &ProductState| {
-        let (mut automaton_index, mut trie_index) = (0, 0);
-        for (language, positive) in languages {
-            let inside = match language {
-                Language::Automaton(automaton) => {
-                    automaton_index += 1;
-                    automaton.accepts_states(&state.automata[automaton_index - 1])
-                }
-                Language::Words(trie) => {
-                    trie_index += 1;
-                    let node = state.tries[trie_index - 1];
-                    node != usize::MAX && trie.terminal[node]
-                }
-            };
-            if inside != *positive {
-                return false;
-            }
-        }
-        true
+    let hash_of = |state: &[u32]| {
+        let mut hasher = rustc_hash::FxHasher::default();
+        state.hash(&mut hasher);
+        hasher.finish()
     };
-    // Parent links rebuild the witness.
-    let mut states: Vec<(ProductState, usize, u8)> = vec![(initial.clone(), usize::MAX, 0)];
-    // Product states are many small vectors: a fast hash (nothing here is
-    // exposed to adversarial keys).
-    let mut seen: FxHashSet<ProductState> = FxHashSet::default();
-    seen.insert(initial);
+    // Parent links rebuild the witness: (parent state, character).
+    let mut parents: Vec<(usize, u8)> = vec![(usize::MAX, 0)];
+    let mut seen: HashTable<usize> = HashTable::new();
+    seen.insert_unique(hash_of(&arena[..width]), 0, |_| 0);
+    let mut next = vec![0u32; width];
     let mut queue = VecDeque::from([0usize]);
     while let Some(index) = queue.pop_front() {
-        if accepts(&states[index].0) {
+        let state = &arena[index * width..][..width];
+        let accepted = lazy
+            .iter()
+            .zip(state)
+            .all(|(language, number)| language.accepting[*number as usize] == language.positive);
+        if accepted {
             let mut bytes = Vec::new();
             let mut current = index;
             while current != 0 {
-                bytes.push(states[current].2);
-                current = states[current].1;
+                bytes.push(parents[current].1);
+                current = parents[current].0;
             }
             bytes.reverse();
             return Witness::Found(String::from_utf8_lossy(&bytes).into_owned());
         }
-        for &character in &characters {
-            let Some(next) = advance(languages, &states[index].0, character) else {
-                continue;
-            };
-            if seen.contains(&next) {
+        'characters: for (character_index, &character) in characters.iter().enumerate() {
+            for position in 0..width {
+                let number = arena[index * width + position];
+                let language = &mut lazy[position];
+                let stepped = language.step(number, character_index, character);
+                // A positive language that can accept nothing more prunes
+                // the branch.
+                if language.positive && language.dead[stepped as usize] {
+                    continue 'characters;
+                }
+                next[position] = stepped;
+            }
+            let hash = hash_of(&next);
+            let present = seen
+                .find(hash, |&other| arena[other * width..][..width] == next[..])
+                .is_some();
+            if present {
                 continue;
             }
-            if states.len() >= STATE_BUDGET {
+            if parents.len() >= STATE_BUDGET {
                 return Witness::GaveUp;
             }
-            seen.insert(next.clone());
-            states.push((next, index, character));
-            queue.push_back(states.len() - 1);
+            let added = parents.len();
+            arena.extend_from_slice(&next);
+            parents.push((index, character));
+            seen.insert_unique(hash, added, |&other| {
+                hash_of(&arena[other * width..][..width])
+            });
+            queue.push_back(added);
         }
     }
     Witness::Empty
-}
-
-/// The product state after `character`, or `None` when a positive
-/// language can no longer accept.
-fn advance(
-    languages: &[(Language<'_>, bool)],
-    state: &ProductState,
-    character: u8,
-) -> Option<ProductState> {
-    let mut next = ProductState {
-        automata: Vec::with_capacity(state.automata.len()),
-        tries: Vec::with_capacity(state.tries.len()),
-    };
-    let (mut automaton_index, mut trie_index) = (0, 0);
-    for (language, positive) in languages {
-        match language {
-            Language::Automaton(automaton) => {
-                let states = automaton.step(&state.automata[automaton_index], character);
-                automaton_index += 1;
-                if *positive && states.iter().all(|word| *word == 0) {
-                    return None;
-                }
-                next.automata.push(states);
-            }
-            Language::Words(trie) => {
-                let node = state.tries[trie_index];
-                trie_index += 1;
-                let stepped = if node == usize::MAX {
-                    None
-                } else {
-                    trie.step(node, character)
-                };
-                if *positive && stepped.is_none() {
-                    return None;
-                }
-                next.tries.push(stepped.unwrap_or(usize::MAX));
-            }
-        }
-    }
-    Some(next)
 }
 
 #[cfg(test)]
