@@ -21,6 +21,7 @@
 use super::engine::{Engine, QueryOptions, Search};
 use super::error::QueryError;
 use crate::request::ConcreteRequest;
+use crate::symbolic::z3_backend::SolverContext;
 use crate::symbolic::{RequestModel, Term};
 
 /// What one search for a property gave.
@@ -68,8 +69,10 @@ pub struct Query<'m> {
     constraint: Term,
     options: QueryOptions,
     /// Made on the first search that needs the solver (a goal that is
-    /// false as written needs none, and starting z3 costs milliseconds).
-    engine: Option<Engine>,
+    /// false as written needs none, and starting z3 costs milliseconds),
+    /// in the query's own z3 context: its answers do not depend on the
+    /// queries that ran before it on the thread.
+    engine: Option<(SolverContext, Engine)>,
 }
 
 impl<'m> Query<'m> {
@@ -89,7 +92,7 @@ impl<'m> Query<'m> {
 
     /// Solver checks run so far.
     pub fn checks(&self) -> usize {
-        self.engine.as_ref().map_or(0, |engine| engine.checks)
+        self.engine.as_ref().map_or(0, |(_, engine)| engine.checks)
     }
 
     fn search(&mut self, goal: &Term) -> Result<Search, QueryError> {
@@ -97,10 +100,13 @@ impl<'m> Query<'m> {
             return Ok(Search::NotFound);
         }
         if self.engine.is_none() {
-            self.engine = Some(Engine::new(self.model, &self.constraint, &self.options)?);
+            let context = SolverContext::new();
+            let engine =
+                context.enter(|| Engine::new(self.model, &self.constraint, &self.options))?;
+            self.engine = Some((context, engine));
         }
-        let engine = self.engine.as_mut().expect("just made");
-        engine.search(self.model, goal)
+        let (context, engine) = self.engine.as_mut().expect("just made");
+        context.enter(|| engine.search(self.model, goal))
     }
 
     /// Whether some request meets `goal`: `None` when the solver gave up.
