@@ -8,6 +8,8 @@
 //!   not how iamz rejects its input;
 //! - an inconclusive verdict carries a typed reason (what iamz cannot
 //!   encode is not an AWS truth);
+//! - a query answers alike whatever ran before it on the thread (each runs
+//!   in its own z3 context): a property of iamz, not of AWS;
 //! - `Bool` values compared without regard to case, and service principals
 //!   compared without regard to case: iamz's reading (docs/semantics.md),
 //!   which no AWS page states, so they cannot be claims. (The page on
@@ -211,4 +213,40 @@ fn a_key_without_a_prefix_is_never_present() {
         &scp(""),
     );
     assert_eq!(comparison.verdict, Verdict::Equivalent, "{comparison:#?}");
+}
+
+#[test]
+fn a_query_answers_alike_whatever_ran_before_it() {
+    // z3 numbers terms in the order a context makes them, and its search
+    // follows those numbers: queries sharing one context on a thread could
+    // find another model (so print another counterexample) depending on
+    // what rayon happened to run there first.
+    let old = r#"{"Effect": "Allow", "Action": ["s3:GetObject", "sqs:SendMessage"], "Resource": "*",
+        "Condition": {"StringLike": {"aws:PrincipalTag/team": "data-*"}, "IpAddress": {"aws:SourceIp": "10.0.0.0/8"}}}"#;
+    let new = r#"{"Effect": "Allow", "Action": ["s3:Get*", "sqs:*"], "Resource": "*",
+        "Condition": {"StringLike": {"aws:PrincipalTag/team": "*"}}}"#;
+    let first = compare_kind(PolicyKind::Identity, old, new);
+    // Other queries on this thread, with other keys, patterns and values.
+    for index in 0..12 {
+        compare_kind(
+            PolicyKind::Identity,
+            &format!(
+                r#"{{"Effect": "Allow", "Action": "ec2:*", "Resource": "arn:aws:ec2:*:*:instance/i-{index}*",
+                    "Condition": {{"StringEquals": {{"aws:RequestedRegion": "eu-west-{index}"}}}}}}"#
+            ),
+            r#"{"Effect": "Allow", "Action": "ec2:Describe*", "Resource": "*",
+                "Condition": {"Bool": {"aws:SecureTransport": "true"}}}"#,
+        );
+    }
+    let again = compare_kind(PolicyKind::Identity, old, new);
+    assert_eq!(first.verdict, again.verdict);
+    let requests = |comparison: &Comparison| {
+        comparison
+            .counterexamples
+            .iter()
+            .map(|example| format!("{:?}", example.request))
+            .collect::<Vec<_>>()
+    };
+    assert!(!first.counterexamples.is_empty(), "{first:#?}");
+    assert_eq!(requests(&first), requests(&again));
 }
