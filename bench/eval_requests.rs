@@ -55,11 +55,18 @@ fn request_line(index: usize, draw: &mut Draw) -> String {
         "s3:GetObjectTagging",
         "s3:ListBucket",
     ]);
-    let object = format!("{}/q{}-{index}.csv", draw.pick(&["2025", "2026"]), draw.next() % 4 + 1);
+    let object = format!(
+        "{}/q{}-{index}.csv",
+        draw.pick(&["2025", "2026"]),
+        draw.next() % 4 + 1
+    );
     let resource = if action == "s3:ListBucket" {
         "arn:aws:s3:::reports-prod".to_string()
     } else {
-        format!("arn:aws:s3:::{}/{object}", draw.pick(&["reports-prod", "reports-prod", "reports-dev"]))
+        format!(
+            "arn:aws:s3:::{}/{object}",
+            draw.pick(&["reports-prod", "reports-prod", "reports-dev"])
+        )
     };
     let session = draw.pick(&["alice", "bob", "carol", "dave"]);
     let region = draw.pick(&["eu-west-1", "eu-west-1", "us-east-1", "ap-southeast-2"]);
@@ -162,7 +169,8 @@ fn main() {
     for line in std::io::BufReader::new(std::fs::File::open(&output).unwrap()).lines() {
         let line = line.unwrap();
         lines += 1;
-        let value: Value = serde_json::from_str(&line).unwrap_or_else(|error| panic!("{error}: {line}"));
+        let value: Value =
+            serde_json::from_str(&line).unwrap_or_else(|error| panic!("{error}: {line}"));
         let kind = value["decision"].as_str().unwrap_or("error").to_string();
         *kinds.entry(kind).or_default() += 1;
     }
@@ -197,5 +205,9 @@ fn main() {
         println!("kept: {}", directory.keep().display());
     }
     let path = root.join("bench/results/eval-requests.json");
-    std::fs::write(&path, serde_json::to_string_pretty(&results).unwrap() + "\n").unwrap();
+    std::fs::write(
+        &path,
+        serde_json::to_string_pretty(&results).unwrap() + "\n",
+    )
+    .unwrap();
 }
