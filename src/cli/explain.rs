@@ -8,8 +8,9 @@ use super::eval::{load_scenario, read_recorded_request, read_request_file};
 use super::{bad_input, exit, OutputFormat};
 use crate::eval::{evaluate, Decision};
 use crate::explain::dependent_requests::decided;
-use crate::explain::{dependent_requests, explain, DependentRequest};
+use crate::explain::{dependent_requests, explain, what_else, DependentRequest};
 use crate::ingest::cloudtrail::RecordedRequest;
+use crate::query::QueryOptions;
 use crate::report::explanation::{explanation_json, explanation_text};
 use crate::scenario::{RequestSpec, Scenario, SetupScope};
 use std::io::Write;
@@ -154,6 +155,16 @@ pub fn run(arguments: &ExplainArguments, out: &mut dyn Write) -> u8 {
     let request = &resolved.request;
     let setup = scenario.setup(&SetupScope::of_request(request));
     let mut explanation = explain(&setup, request);
+    if let Some(plan) = explanation
+        .smallest_change
+        .as_mut()
+        .filter(|plan| plan.checked)
+    {
+        match what_else(&setup, request, plan, &QueryOptions::default()) {
+            Ok(also_allows) => plan.also_allows = also_allows,
+            Err(error) => eprintln!("warning: what else the change allows is not known: {error}"),
+        }
+    }
     explanation.dependent_requests = dependent_requests(request)
         .into_iter()
         .map(|dependent| {

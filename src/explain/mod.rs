@@ -12,6 +12,7 @@
 pub mod dependent_requests;
 pub mod smallest_change;
 pub mod statement_explanation;
+pub mod what_else;
 
 #[cfg(test)]
 mod property_tests;
@@ -22,6 +23,7 @@ pub use statement_explanation::{
     explain_statement, ClauseOutcome, ConditionOutcome, Element, MatchStrength, PrincipalOutcome,
     StatementExplanation,
 };
+pub use what_else::{what_else, AlsoAllowed, AlsoAllowedFinding};
 
 use crate::catalog::Catalog;
 use crate::eval::{evaluate, ConcreteInterpretation, Decision, Explanation};

@@ -94,11 +94,15 @@ pub struct ChangePlan {
     /// before it are made): no policy change helps.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub refused_by: Option<RefusalRule>,
+    /// What the changes allow beyond this request (`what_else`; `None`
+    /// until asked, and when no change edits a policy).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub also_allows: Option<super::what_else::AlsoAllowed>,
 }
 
 /// A setup and a request with changes applied: the layers a change touched
 /// hold their own copies of their policies.
-struct Patched<'s, 'p> {
+pub(super) struct Patched<'s, 'p> {
     base: &'s Setup<'p>,
     layers: BTreeMap<usize, Vec<PolicyDocument>>,
     new_resource_layer: Option<Vec<PolicyDocument>>,
@@ -115,7 +119,22 @@ impl<'s, 'p> Patched<'s, 'p> {
         }
     }
 
-    fn setup(&self) -> Setup<'_> {
+    /// The plan's changes applied, in order, to `base` and `request`;
+    /// `None` when one of them no longer applies.
+    pub(super) fn replayed(
+        base: &'s Setup<'p>,
+        request: &ConcreteRequest,
+        changes: &[ProposedChange],
+    ) -> Option<Self> {
+        let mut replayed = Patched::new(base, request);
+        for change in changes {
+            let kind = change_kind(&replayed, change);
+            replayed.apply(change, kind).ok()?;
+        }
+        Some(replayed)
+    }
+
+    pub(super) fn setup(&self) -> Setup<'_> {
         let mut layers: Vec<Layer<'_>> = self.base.layers.clone();
         for (index, documents) in &self.layers {
             layers[*index].policies = documents.iter().collect();
@@ -750,19 +769,17 @@ pub fn smallest_change(
         changes.push(change);
     }
     // The plan replayed on the original setup and request.
-    let mut replayed = Patched::new(setup, request);
-    let mut applied = true;
-    for change in &changes {
-        let kind = change_kind(&replayed, change);
-        applied &= replayed.apply(change, kind).is_ok();
-    }
-    let decision_after = replayed.evaluate().decision;
+    let replayed = Patched::replayed(setup, request, &changes);
+    let decision_after = replayed
+        .as_ref()
+        .map_or(evaluated.decision, |replayed| replayed.evaluate().decision);
     unresolved.dedup();
     Some(ChangePlan {
-        checked: applied && decision_after == Decision::Allow,
+        checked: replayed.is_some() && decision_after == Decision::Allow,
         decision_after,
         changes,
         unresolved,
         refused_by,
+        also_allows: None,
     })
 }

@@ -240,6 +240,8 @@ pub struct Differences {
 pub enum RestrictedRequests {
     ServiceControlPolicies,
     ResourceControlPolicies,
+    /// Every request (the compared setups restrict them all).
+    Any,
 }
 
 /// Enumerates the action classes on which NEW's access differs from OLD's
@@ -366,6 +368,7 @@ fn restricted_requests(
     let applies = match restricted {
         RestrictedRequests::ServiceControlPolicies => facts.service_control_policies_apply,
         RestrictedRequests::ResourceControlPolicies => facts.resource_control_policies_apply,
+        RestrictedRequests::Any => Term::truth(),
     };
     let refused = Term::or(facts.refusals.iter().map(|(_, refused)| refused.clone()));
     Term::and([applies, facts.needs_no_permission.not(), refused.not()])

@@ -4,7 +4,7 @@
 //! unknown).
 
 use crate::explain::statement_explanation::{ClauseOutcome, ConditionOutcome, PatternOutcome};
-use crate::explain::{ChangePlan, Edit, RequestExplanation, StatementExplanation};
+use crate::explain::{AlsoAllowed, ChangePlan, Edit, RequestExplanation, StatementExplanation};
 use crate::ingest::cloudtrail::RecordedRequest;
 use serde::Serialize;
 
@@ -197,6 +197,67 @@ fn plan_text(text: &mut String, plan: &ChangePlan) {
     }
     for unresolved in &plan.unresolved {
         text.push_str(&format!("  unresolved: {unresolved}\n"));
+    }
+    if let Some(also) = &plan.also_allows {
+        also_allows_text(text, also);
+    }
+}
+
+/// Actions listed in one line at most; the JSON has them all.
+const ACTIONS_SHOWN: usize = 8;
+
+/// What the change allows beyond the request, a line per class of actions.
+fn also_allows_text(text: &mut String, also: &AlsoAllowed) {
+    let proved = if also.incomplete.is_none() {
+        "; these cover everything it adds (proved)"
+    } else {
+        ""
+    };
+    text.push_str(&format!(
+        "  what the change allows, within {}{proved}:\n",
+        also.scope
+    ));
+    for finding in &also.findings {
+        let mut actions = crate::gate::actions::summarise(&finding.actions);
+        if actions.is_empty() {
+            actions.push(finding.example.action.clone());
+        }
+        let more = actions.len().saturating_sub(ACTIONS_SHOWN);
+        actions.truncate(ACTIONS_SHOWN);
+        let mut listed = actions.join(", ");
+        if more > 0 {
+            listed.push_str(&format!(" and {more} more"));
+        }
+        let when = match finding.on_every_request {
+            Some(true) => "on every such request",
+            Some(false) => "on some such requests",
+            None => "on requests the solver could not bound",
+        };
+        let own = if finding.includes_this_action {
+            " (with this request's action)"
+        } else {
+            ""
+        };
+        text.push_str(&format!(
+            "    - {listed}{own}, {when}; e.g. {}",
+            finding.example.action
+        ));
+        let given: Vec<String> = finding
+            .example
+            .context
+            .iter()
+            .map(|(key, values)| format!("{key}={}", values.join(",")))
+            .collect();
+        if !given.is_empty() {
+            text.push_str(&format!(" with {}", given.join(", ")));
+        }
+        text.push('\n');
+    }
+    if let Some(reason) = &also.incomplete {
+        text.push_str(&format!("    incomplete: {reason}\n"));
+    }
+    if also.narrows {
+        text.push_str("    note: the change also denies some requests the setup allowed\n");
     }
 }
 
