@@ -250,3 +250,53 @@ fn a_query_answers_alike_whatever_ran_before_it() {
     assert!(!first.counterexamples.is_empty(), "{first:#?}");
     assert_eq!(requests(&first), requests(&again));
 }
+
+#[test]
+fn a_variable_after_wildcards_is_decided_on_one_fixed_resource() {
+    // The pattern reads a tag after two wildcards; with the resource fixed,
+    // the tag's value can only be the ARN's tail. Searching value after
+    // value never converged (the atom back end gave up, the string solver
+    // timed out): the refinement now names the values that can match.
+    let old = document(
+        r#"{"Effect": "Allow", "Action": "secretsmanager:GetSecretValue",
+            "Resource": "arn:aws:secretsmanager:*:*:secret:${aws:PrincipalTag/SecretId}"}"#,
+        PolicyKind::Identity,
+    );
+    let new = document(
+        r#"{"Effect": "Allow", "Action": "s3:ListAllMyBuckets", "Resource": "*"}"#,
+        PolicyKind::Identity,
+    );
+    let constraints = RequestConstraints {
+        action_is: Some("secretsmanager:GetSecretValue".to_string()),
+        resource_is: Some(
+            "arn:aws:secretsmanager:eu-west-1:111111111111:secret:db-pass-AbCdEf".to_string(),
+        ),
+        ..RequestConstraints::default()
+    };
+    let options = QueryOptions {
+        back_end: BackEndChoice::AtomsOnly,
+        ..options()
+    };
+    let comparison = compare_policies(
+        &old,
+        &new,
+        PolicyKind::Identity,
+        &constraints,
+        &options,
+        PolicyComparisonMode::InContext,
+    )
+    .unwrap_or_else(|error| panic!("{error}"));
+    assert_eq!(
+        comparison.verdict,
+        Verdict::LessPermissive,
+        "{comparison:#?}"
+    );
+    let example = &comparison.counterexamples[0].request;
+    assert_eq!(
+        example
+            .context
+            .get("aws:principaltag/secretid")
+            .map(|entry| entry.values.clone()),
+        Some(vec!["db-pass-AbCdEf".to_string()])
+    );
+}

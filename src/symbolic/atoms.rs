@@ -910,6 +910,15 @@ impl StringAbstraction {
             if assumed == real {
                 continue;
             }
+            // A match the model assumed, of a subject the model fixed: the
+            // variable's value can only be one that makes the pattern match
+            // that subject. Without this, a fixed subject (one resource)
+            // had the solver try one value after another.
+            if assumed {
+                if let Some(lemma) = self.candidate_values_lemma(&variable, &original, &filled) {
+                    refinements.push(lemma);
+                }
+            }
             // Best: with the pattern's variables at their values, the atom
             // is an ordinary constant-pattern test of its subject, which the
             // solver can then satisfy by choosing the subject.
@@ -995,6 +1004,86 @@ impl StringAbstraction {
                 self.pending_lemmas.push(other_variable.implies(variable));
             }
         }
+    }
+
+    /// For a template atom whose pattern reads one plain string variable
+    /// `V` (once or more) with a literal value, case-sensitively: `(subject
+    /// = s) ∧ atom → V ∈ C`, where `s` is the subject's value in `filled`
+    /// and `C` every value that makes the pattern match `s`. A value is
+    /// substituted as literal text, so a match puts it on consecutive
+    /// characters of `s`: `C` is found among the substrings of `s`, each
+    /// judged by the reference matcher. `None` outside that shape, or for a
+    /// long subject.
+    fn candidate_values_lemma(
+        &mut self,
+        variable: &Term,
+        original: &Term,
+        filled: &Model,
+    ) -> Option<Term> {
+        /// Subjects longer than this are left to the other refinements
+        /// (their substrings are too many to try).
+        const LONGEST_SUBJECT: usize = 512;
+        let TermNode::TemplateMatch(atom) = original.node() else {
+            return None;
+        };
+        if atom.rule == TemplateRule::EqualsIgnoringCase {
+            return None;
+        }
+        let mut value_terms = atom.pieces.iter().filter_map(|piece| match piece {
+            TemplatePiece::Value(term) => Some(term),
+            TemplatePiece::PolicyText(_) => None,
+        });
+        let value_term = value_terms.next()?.clone();
+        if value_terms.any(|other| *other != value_term) {
+            return None;
+        }
+        let TermNode::Variable {
+            name: value_name,
+            sort: Sort::String,
+        } = value_term.node()
+        else {
+            return None;
+        };
+        if !self.variables.contains_key(value_name) {
+            return None;
+        }
+        let Some(Value::String(subject)) = filled.evaluate(&atom.subject) else {
+            return None;
+        };
+        if subject.len() > LONGEST_SUBJECT {
+            return None;
+        }
+        let mut read = BTreeMap::new();
+        relevant_variables(&atom.subject, filled, &mut read);
+        if read.contains_key(value_name) {
+            return None;
+        }
+        let mut substrings = std::collections::BTreeSet::new();
+        for start in 0..=subject.len() {
+            for end in start..=subject.len() {
+                if let Some(text) = subject.get(start..end) {
+                    substrings.insert(text.to_string());
+                }
+            }
+        }
+        let mut trial = filled.clone();
+        let mut candidates = Vec::new();
+        for text in substrings {
+            trial
+                .values
+                .insert(value_name.clone(), Value::String(text.clone()));
+            if let Some(Value::Bool(true)) = trial.evaluate(original) {
+                candidates.push(text);
+            }
+        }
+        let mut clause = vec![variable.not()];
+        for (name, sort) in read {
+            clause.push(self.pin(&name, sort, filled)?.not());
+        }
+        for text in candidates {
+            clause.push(self.literal_atom(value_name, &text));
+        }
+        Some(Term::or(clause))
     }
 
     /// `pins(pattern variables) → (atom ⇔ resolved pattern test)`, or
