@@ -297,3 +297,35 @@ fn explain_without_a_principal_says_what_the_record_left_unknown() {
         "no resource: bad input"
     );
 }
+
+#[test]
+fn an_s3_call_is_read_as_the_action_that_authorizes_it() {
+    // "Required permissions for Amazon S3 API operations"
+    // (https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-with-s3-policy-actions.html):
+    // HeadObject needs s3:GetObject, and s3:GetObjectVersion when the
+    // request names a version.
+    let read = read_cloudtrail(&fixture(
+        "cloudtrail/iam-user-head-object-version-denied.json",
+    ))
+    .unwrap();
+    assert_eq!(read.spec.action.as_deref(), Some("s3:GetObjectVersion"));
+    assert!(read.warnings.is_empty(), "{:?}", read.warnings);
+    assert!(
+        read.notes.iter().any(|note| note.contains("versionId")),
+        "{:?}",
+        read.notes
+    );
+}
+
+#[test]
+fn an_api_version_in_the_event_name_is_not_part_of_the_action() {
+    // Lambda records the API version in its event names
+    // (https://docs.aws.amazon.com/lambda/latest/dg/logging-using-cloudtrail.html).
+    let read = read_cloudtrail(&fixture(
+        "cloudtrail/lambda-get-function-versioned-name.json",
+    ))
+    .unwrap();
+    assert_eq!(read.spec.action.as_deref(), Some("lambda:GetFunction"));
+    assert!(read.warnings.is_empty(), "{:?}", read.warnings);
+    assert_eq!(read.notes.len(), 1, "{:?}", read.notes);
+}

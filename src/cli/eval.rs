@@ -256,6 +256,9 @@ pub(crate) fn load_scenario(
 /// Reports what a recorded request left unknown and its warnings, on
 /// standard error.
 pub(crate) fn report_recorded(recorded: &RecordedRequest) {
+    for note in &recorded.notes {
+        eprintln!("note: {note}");
+    }
     for warning in &recorded.warnings {
         eprintln!("warning: {warning}");
     }

@@ -10,7 +10,8 @@
 //! the principal from `userIdentity` (an assumed-role session with its
 //! role from `sessionContext.sessionIssuer`; an anonymous S3 request is
 //! `AWSAccount` with `accountId` `ANONYMOUS_PRINCIPAL`), the action from
-//! `eventSource` and `eventName` as the catalog spells it, the resource
+//! `eventSource` and `eventName` as the call is authorized
+//! (`cloudtrail_actions.rs`: `HeadObject` is `s3:GetObject`), the resource
 //! from `resources` (the one that fits the action) or S3's
 //! `requestParameters`, and `aws:SourceIp`, `aws:RequestedRegion`,
 //! `aws:CurrentTime`, `aws:MultiFactorAuthPresent`, `aws:SourceVpce`,
@@ -46,6 +47,10 @@ pub struct RecordedRequest {
     /// What the record does not say.
     pub unknown: Vec<String>,
     pub warnings: Vec<String>,
+    /// How the request was read where it is not the record's own words
+    /// (the IAM action a call is authorized as).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
 }
 
 /// Error codes of a denied call.
@@ -286,19 +291,27 @@ fn read_record(
     // What.
     let event_source = reader.text(members, path, "eventSource")?;
     let event_name = reader.text(members, path, "eventName")?;
+    let names_a_version = match member(members, "requestParameters") {
+        Some(parameters) => {
+            let parameters_path = inside(path, "requestParameters");
+            member(file.object(parameters, &parameters_path)?, "versionId").is_some()
+        }
+        None => false,
+    };
     let action = match (event_source, event_name) {
         (Some(source), Some(name)) => {
-            let prefix = source.strip_suffix(".amazonaws.com").unwrap_or(source);
-            let written = format!("{prefix}:{name}");
-            match Catalog::get().action(&written) {
-                Some(action) => Some(action.full_name().to_string()),
-                None => {
-                    read.warnings.push(format!(
-                        "`{written}` (from eventSource and eventName) is not an action of the catalog: an API call's IAM action can differ from its name"
-                    ));
-                    Some(written)
-                }
+            let mapped = super::cloudtrail_actions::iam_action(source, name, names_a_version);
+            if !mapped.in_catalog {
+                read.warnings.push(format!(
+                    "`{}` (from eventSource and eventName) is not an action of the catalog: an API call's IAM action can differ from its name",
+                    mapped.action
+                ));
             }
+            if let Some(rule) = mapped.rule {
+                read.notes
+                    .push(format!("the action is {}: {rule}", mapped.action));
+            }
+            Some(mapped.action)
         }
         _ => {
             read.unknown

@@ -23,6 +23,7 @@ pub mod authorization_message;
 pub mod aws_cli;
 pub mod cloudformation;
 pub mod cloudtrail;
+pub mod cloudtrail_actions;
 pub mod embedded_policy;
 pub mod lambda_permission;
 pub mod located_file;

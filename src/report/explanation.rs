@@ -283,6 +283,9 @@ pub fn explanation_text(
         for (key, value) in &recorded.recorded {
             text.push_str(&format!("  recorded {key}: {value}\n"));
         }
+        for note in &recorded.notes {
+            text.push_str(&format!("  note: {note}\n"));
+        }
         let recorded_denied = recorded.recorded.iter().any(|(key, value)| {
             (key == "errorCode" && !value.is_empty()) || (key == "allowed" && value == "false")
         });
