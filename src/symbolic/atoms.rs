@@ -1023,6 +1023,10 @@ impl StringAbstraction {
         /// Subjects longer than this are left to the other refinements
         /// (their substrings are too many to try).
         const LONGEST_SUBJECT: usize = 512;
+        /// More candidates than this make no useful lemma (a pattern that
+        /// does not anchor the value, `*${aws:username}*`): left to the
+        /// other refinements.
+        const MOST_CANDIDATES: usize = 32;
         let TermNode::TemplateMatch(atom) = original.node() else {
             return None;
         };
@@ -1074,6 +1078,9 @@ impl StringAbstraction {
                 .insert(value_name.clone(), Value::String(text.clone()));
             if let Some(Value::Bool(true)) = trial.evaluate(original) {
                 candidates.push(text);
+                if candidates.len() > MOST_CANDIDATES {
+                    return None;
+                }
             }
         }
         let mut clause = vec![variable.not()];

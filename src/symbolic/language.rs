@@ -343,8 +343,10 @@ struct LazyDeterminized<'a> {
     /// Per number and character index: the next number (`UNKNOWN` until asked).
     moves: Vec<u32>,
     characters: usize,
-    /// Tries: trie node per number (the last number: left the trie).
+    /// Tries: trie node per number (`usize::MAX`: left the trie), and the
+    /// number of each node met.
     nodes: Vec<usize>,
+    numbered_nodes: Vec<u32>,
 }
 
 const UNKNOWN: u32 = u32::MAX;
@@ -372,6 +374,7 @@ impl<'a> LazyDeterminized<'a> {
             moves: Vec::new(),
             characters,
             nodes: Vec::new(),
+            numbered_nodes: Vec::new(),
         };
         let initial = match language {
             Language::Automaton(automaton) => lazy.intern_set(&automaton.initial()),
@@ -412,19 +415,24 @@ impl<'a> LazyDeterminized<'a> {
         number
     }
 
-    /// Trie nodes are already deterministic: numbered in the order met.
+    /// Trie nodes are already deterministic: numbered in the order met
+    /// (`numbered_nodes`, by node, with one more slot for "left the trie").
     fn intern_node(&mut self, node: Option<usize>) -> u32 {
         let Language::Words(trie) = self.language else {
             unreachable!("nodes belong to word sets")
         };
-        let node = node.unwrap_or(usize::MAX);
-        if let Some(number) = self.nodes.iter().position(|known| *known == node) {
-            return number as u32;
+        if self.numbered_nodes.is_empty() {
+            self.numbered_nodes = vec![UNKNOWN; trie.terminal.len() + 1];
+        }
+        let slot = node.unwrap_or(trie.terminal.len());
+        if self.numbered_nodes[slot] != UNKNOWN {
+            return self.numbered_nodes[slot];
         }
         // A node of a finite set: outside it the string can never return.
-        let accepting = node != usize::MAX && trie.terminal[node];
-        let number = self.add_number(accepting, node == usize::MAX);
-        self.nodes.push(node);
+        let accepting = node.is_some_and(|node| trie.terminal[node]);
+        let number = self.add_number(accepting, node.is_none());
+        self.nodes.push(node.unwrap_or(usize::MAX));
+        self.numbered_nodes[slot] = number;
         number
     }
 
