@@ -41,9 +41,14 @@ pub struct AlsoAllowed {
     /// The actions the change newly allows, by class.
     pub findings: Vec<AlsoAllowedFinding>,
     /// `None`: the findings cover everything the change adds within the
-    /// scope (proved); otherwise why the list may be incomplete.
+    /// scope (proved, under `approximations`); otherwise why the list may
+    /// be incomplete.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub incomplete: Option<String>,
+    /// When non-empty, the coverage holds only under these approximations
+    /// of the encoding.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub approximations: Vec<String>,
     /// The change also denies requests the setup allowed (a change that
     /// adds Allow statements or narrows a Deny never should).
     #[serde(skip_serializing_if = "std::ops::Not::not")]
@@ -67,14 +72,15 @@ pub struct AlsoAllowedFinding {
     pub example: RequestSummary,
 }
 
-/// `setup` without the context its scenario's request gives: in a
-/// comparison those keys are fixed facts, but here they are this request's
-/// values, and the question is what the change allows with any.
-fn open_context<'p>(setup: &Setup<'p>) -> Setup<'p> {
+/// `setup` without the values its scenario's request gives for keys the
+/// request itself carries: in a comparison those are fixed facts, but here
+/// they are this request's values, and the question is what the change
+/// allows with any. Given values that describe the principal, the
+/// resource or the organization stay: the requests are still this
+/// principal's, on this resource.
+fn open_context<'p>(setup: &Setup<'p>, request: &ConcreteRequest) -> Setup<'p> {
     let mut facts = setup.facts.clone();
-    let mut derived_keys = (*facts.derived_keys).clone();
-    derived_keys.request_context.clear();
-    facts.derived_keys = std::sync::Arc::new(derived_keys);
+    facts.derived_keys = std::sync::Arc::new(facts.derived_keys.without_request_values(request));
     Setup::new(setup.layers.clone(), facts)
 }
 
@@ -100,7 +106,10 @@ pub fn what_else(
     let Some(patched) = Patched::replayed(setup, request, &plan.changes) else {
         return Ok(None);
     };
-    let (original, changed) = (open_context(setup), open_context(&patched.setup()));
+    let (original, changed) = (
+        open_context(setup, request),
+        open_context(&patched.setup(), request),
+    );
     let principal = request.principal.written();
     let constraints = RequestConstraints {
         principal_is: Some(principal.clone()),
@@ -167,6 +176,7 @@ pub fn what_else(
         ),
         findings,
         incomplete: differences.incomplete.map(|reason| reason.to_string()),
+        approximations: differences.approximations,
         narrows: narrowed,
     }))
 }

@@ -208,10 +208,10 @@ const ACTIONS_SHOWN: usize = 8;
 
 /// What the change allows beyond the request, a line per class of actions.
 fn also_allows_text(text: &mut String, also: &AlsoAllowed) {
-    let proved = if also.incomplete.is_none() {
-        "; these cover everything it adds (proved)"
-    } else {
-        ""
+    let proved = match (&also.incomplete, also.approximations.is_empty()) {
+        (None, true) => "; these cover everything it adds (proved)",
+        (None, false) => "; these cover everything it adds, under the approximations below",
+        (Some(_), _) => "",
     };
     text.push_str(&format!(
         "  what the change allows, within {}{proved}:\n",
@@ -255,6 +255,9 @@ fn also_allows_text(text: &mut String, also: &AlsoAllowed) {
     }
     if let Some(reason) = &also.incomplete {
         text.push_str(&format!("    incomplete: {reason}\n"));
+    }
+    for approximation in &also.approximations {
+        text.push_str(&format!("    approximation: {approximation}\n"));
     }
     if also.narrows {
         text.push_str("    note: the change also denies some requests the setup allowed\n");

@@ -194,6 +194,42 @@ impl DerivedKeyFacts {
         keys
     }
 
+    /// These facts with the scenario's request context kept only where it
+    /// describes the principal, the resource or the organization (a key
+    /// derived from them, a tag, an organization key), not where it is a
+    /// value the request itself carries (an address, a Region, a time):
+    /// for questions over every request this principal could send.
+    pub fn without_request_values(&self, request: &ConcreteRequest) -> DerivedKeyFacts {
+        let derived: Vec<String> = self
+            .derive_from_principal_and_resource(request)
+            .into_iter()
+            .map(|key| key.name_lowercase.to_string())
+            .collect();
+        let describes = |name: &str| {
+            let name = name.to_ascii_lowercase();
+            derived.contains(&name)
+                || [
+                    "aws:principaltag/",
+                    "aws:resourcetag/",
+                    "s3:existingobjecttag/",
+                ]
+                .iter()
+                .any(|prefix| name.starts_with(prefix))
+                || [
+                    "aws:principalorgid",
+                    "aws:principalorgpaths",
+                    "aws:resourceorgid",
+                    "aws:resourceorgpaths",
+                    "aws:resourceaccount",
+                    "aws:principalaccount",
+                ]
+                .contains(&name.as_str())
+        };
+        let mut facts = self.clone();
+        facts.request_context.retain(|(name, _, _)| describes(name));
+        facts
+    }
+
     /// The derived keys that follow from the request and the facts alone
     /// (no defaults), the context the scenario gives laid over them.
     pub fn derive_from_request(&self, request: &ConcreteRequest) -> Vec<DerivedKey> {
