@@ -291,12 +291,11 @@ fn read_record(
     // What.
     let event_source = reader.text(members, path, "eventSource")?;
     let event_name = reader.text(members, path, "eventName")?;
-    let names_a_version = match member(members, "requestParameters") {
-        Some(parameters) => {
-            let parameters_path = inside(path, "requestParameters");
-            member(file.object(parameters, &parameters_path)?, "versionId").is_some()
-        }
-        None => false,
+    // Only an object of parameters can name a version; anything else is
+    // read (or reported) where the resource is.
+    let names_a_version = match member(members, "requestParameters").map(|node| &node.value) {
+        Some(JsonValue::Object(parameters)) => member(parameters, "versionId").is_some(),
+        _ => false,
     };
     let action = match (event_source, event_name) {
         (Some(source), Some(name)) => {
