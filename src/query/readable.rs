@@ -395,18 +395,41 @@ fn catalog_action(
         resources
     };
     let with_example = |action: &crate::catalog::Action| {
-        examples(action)
-            .into_iter()
-            .find_map(|resource| with_action(action, Some(resource)))
+        examples(action).into_iter().find_map(|resource| {
+            with_action(action, Some(resource.clone())).or_else(|| {
+                // A key whose value the solver also wrote into the
+                // resource (a policy variable in the Resource element):
+                // rewritten with it.
+                rebound_values(request, &resource)
+                    .into_iter()
+                    .find_map(|rebound| {
+                        let mut candidate = rebound;
+                        candidate.action = action.full_name().to_string();
+                        candidate.action_lowercase = candidate.action.to_ascii_lowercase();
+                        keeps(&candidate).then_some(candidate)
+                    })
+            })
+        })
     };
     if let Some(known) = catalog.action(&request.action) {
-        if known.fits_resource(&request.resource) {
+        // The solver's resource when it fits and names a real Region (or
+        // none); otherwise an example resource first (`us-east-1` rather
+        // than the solver's `a`), the solver's resource after it.
+        let plausible = crate::policy::pattern::split_arn(&request.resource)
+            .is_none_or(|parts| parts[3].is_empty() || looks_like_a_region(parts[3]));
+        let fits = known.fits_resource(&request.resource);
+        if fits && plausible {
             if let Some(candidate) = with_action(known, None) {
                 return Some(candidate);
             }
         }
         if let Some(candidate) = with_example(known) {
             return Some(candidate);
+        }
+        if fits && !plausible {
+            if let Some(candidate) = with_action(known, None) {
+                return Some(candidate);
+            }
         }
     }
     let service_prefix = request
@@ -476,8 +499,10 @@ fn catalog_action(
     // No catalog action that takes a resource of this class decides as the
     // solver's request does: a catalog action of the same service on the
     // solver's resource (the counterexample then says the two do not fit).
-    if catalog.action(&request.action).is_some() {
-        return None;
+    if let Some(known) = catalog.action(&request.action) {
+        // At least the catalog's spelling: names are case-insensitive, so
+        // this decides alike.
+        return with_action(known, None);
     }
     if let Some(candidate) = service_prefix
         .as_deref()
@@ -497,6 +522,56 @@ fn catalog_action(
         .iter()
         .flat_map(|service| service.actions().iter().take(1))
         .find_map(|action| with_action(action, None))
+}
+
+/// `request` moved to `resource`, with each context key whose value the
+/// original resource holds rebound to the text at the same place of the
+/// new one: the value sits after the same literal (up to the previous `:`
+/// or `/`) and runs to the next `:` or `/` or the end. So a Resource
+/// `…:secret:${aws:PrincipalTag/SecretId}` matched by the solver as
+/// `…:secret:a` with the tag `a` becomes the example secret with the tag
+/// naming it. Candidates only: the caller keeps one that decides alike.
+fn rebound_values(request: &ConcreteRequest, resource: &str) -> Vec<ConcreteRequest> {
+    let original = &request.resource;
+    let delimiters: &[char] = &[':', '/'];
+    let mut candidates = Vec::new();
+    for entry in request.context.entries() {
+        let [value] = entry.values.as_slice() else {
+            continue;
+        };
+        if value.is_empty() {
+            continue;
+        }
+        let Some(start) = original.rfind(value.as_str()) else {
+            continue;
+        };
+        let before = &original[..start];
+        let anchor_start = before.rfind(delimiters).map_or(0, |index| index + 1);
+        // The literal between the previous delimiter and the value, with
+        // the delimiter itself.
+        let anchor = &original[anchor_start.saturating_sub(1)..start];
+        let Some(found) = resource.rfind(anchor) else {
+            continue;
+        };
+        let value_start = found + anchor.len();
+        let value_end = resource[value_start..]
+            .find(delimiters)
+            .map_or(resource.len(), |offset| value_start + offset);
+        let rebound = &resource[value_start..value_end];
+        if rebound.is_empty() {
+            continue;
+        }
+        let mut candidate = request.clone();
+        candidate.resource = resource.to_string();
+        if let Some(account) = crate::scenario::setup::arn_account(resource) {
+            candidate.resource_account = Some(account.to_string());
+        }
+        candidate
+            .context
+            .set(&entry.key.to_string(), vec![rebound.to_string()], false);
+        candidates.push(candidate);
+    }
+    candidates
 }
 
 /// Why the request's action and resource do not fit each other, if they

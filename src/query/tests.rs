@@ -300,3 +300,32 @@ fn a_variable_after_wildcards_is_decided_on_one_fixed_resource() {
         Some(vec!["db-pass-AbCdEf".to_string()])
     );
 }
+
+#[test]
+fn a_counterexample_through_a_resource_variable_is_a_real_request() {
+    // The solver matches `…:*:*:secret:${aws:PrincipalTag/SecretId}` with a
+    // Region `a` and a tag `a`; the readable rewrite moves the request to
+    // the catalog's example secret and the tag along with it, and spells
+    // the action as the catalog does.
+    let comparison = compare_kind(
+        PolicyKind::Identity,
+        r#"{"Effect": "Allow", "Action": "secretsmanager:GetSecretValue",
+            "Resource": "arn:aws:secretsmanager:*:*:secret:${aws:PrincipalTag/SecretId}"}"#,
+        r#"{"Effect": "Allow", "Action": "s3:ListAllMyBuckets", "Resource": "*"}"#,
+    );
+    let example = comparison
+        .counterexamples
+        .iter()
+        .find(|example| example.direction == Direction::OldAllowsNewDenies)
+        .map(|example| &example.request)
+        .expect("OLD allows what NEW denies");
+    assert_eq!(example.action, "secretsmanager:GetSecretValue");
+    let parts = crate::policy::pattern::split_arn(&example.resource).expect("an ARN");
+    assert_eq!(parts[3], "us-east-1", "{}", example.resource);
+    let tag = example
+        .context
+        .get("aws:principaltag/secretid")
+        .map(|entry| entry.values[0].clone())
+        .expect("the tag the Resource reads");
+    assert!(example.resource.ends_with(&format!(":secret:{tag}")), "{example:?}");
+}
