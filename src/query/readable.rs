@@ -568,7 +568,7 @@ fn rebound_values(request: &ConcreteRequest, resource: &str) -> Vec<ConcreteRequ
         }
         candidate
             .context
-            .set(&entry.key.to_string(), vec![rebound.to_string()], false);
+            .set(entry.key.as_ref(), vec![rebound.to_string()], false);
         candidates.push(candidate);
     }
     candidates

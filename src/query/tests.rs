@@ -327,5 +327,8 @@ fn a_counterexample_through_a_resource_variable_is_a_real_request() {
         .get("aws:principaltag/secretid")
         .map(|entry| entry.values[0].clone())
         .expect("the tag the Resource reads");
-    assert!(example.resource.ends_with(&format!(":secret:{tag}")), "{example:?}");
+    assert!(
+        example.resource.ends_with(&format!(":secret:{tag}")),
+        "{example:?}"
+    );
 }
