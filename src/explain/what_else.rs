@@ -119,9 +119,10 @@ pub fn what_else(
         resource_account: request.resource_account.clone(),
         ..RequestConstraints::default()
     };
+    let (original, changed) = (ComparedSide::Setup(original), ComparedSide::Setup(changed));
     let differences = enumerate_differences(
-        &ComparedSide::Setup(original),
-        &ComparedSide::Setup(changed),
+        &original,
+        &changed,
         &constraints,
         options,
         RestrictedRequests::Any,
@@ -162,11 +163,31 @@ pub fn what_else(
         if actions.is_empty() && !includes_this_action {
             continue;
         }
+        // The example, with an action that acts on the resource when the
+        // solver's does not: replayed again, on both setups.
+        let mut example = class.example.request;
+        let fits = |action: &str| {
+            Catalog::get()
+                .action(action)
+                .is_some_and(|known| actions.iter().any(|kept| kept == known.full_name()))
+        };
+        if !actions.is_empty() && !fits(&example.action) {
+            if let Some(moved) = actions.iter().find_map(|action| {
+                let mut candidate = example.clone();
+                candidate.action = action.clone();
+                candidate.action_lowercase = action.to_ascii_lowercase();
+                (changed.replay(&candidate).aspects.access
+                    && !original.replay(&candidate).aspects.access)
+                    .then_some(candidate)
+            }) {
+                example = moved;
+            }
+        }
         findings.push(AlsoAllowedFinding {
             actions,
             includes_this_action,
             on_every_request: class.on_every_request,
-            example: RequestSummary::of(&class.example.request),
+            example: RequestSummary::of(&example),
         });
     }
     Ok(Some(AlsoAllowed {
