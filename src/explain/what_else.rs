@@ -128,21 +128,11 @@ pub fn what_else(
         RestrictedRequests::Any,
         FINDING_LIMIT,
     )?;
-    let fitting: Vec<String> = if request.resource == "*" {
-        Vec::new()
-    } else {
-        Catalog::get()
-            .actions_fitting(&request.resource)
-            .iter()
-            .map(|action| action.full_name().to_string())
-            .collect()
-    };
+    // The catalog's own test (an action without resource types takes `*`).
     let acts_on_resource = |action: &String| {
-        request.resource == "*"
-            && Catalog::get()
-                .action(action)
-                .is_some_and(|known| known.fits_resource("*"))
-            || fitting.contains(action)
+        Catalog::get()
+            .action(action)
+            .is_some_and(|known| known.fits_resource(&request.resource))
     };
     let own_action = Catalog::get()
         .action(&request.action)
